@@ -1,0 +1,2 @@
+//! The main job (placeholder while the workspace is laid out).
+fn main() {}

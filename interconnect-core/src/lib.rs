@@ -1,0 +1,1 @@
+//! Domain model and orchestration of a WeHostVoIP to Plivo Zentrunk interconnect.

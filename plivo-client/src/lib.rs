@@ -1,0 +1,1 @@
+//! Typed async client for Plivo's Zentrunk SIP trunking and numbers APIs.

@@ -1,0 +1,2 @@
+//! Allocation-free, panic-free validation of SIP INVITE requests and their SDP offers.
+#![no_std]

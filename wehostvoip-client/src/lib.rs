@@ -1,0 +1,1 @@
+//! The WeHostVoIP side of a Plivo interconnect behind one async trait.
