@@ -1,0 +1,1 @@
+//! A stateful offline emulator of the Plivo endpoints this crate uses.
