@@ -1,1 +1,72 @@
-//! Domain model and orchestration of a WeHostVoIP to Plivo Zentrunk interconnect.
+//! Domain model of a WeHostVoIP to Plivo Zentrunk interconnect.
+//!
+//! The runbook this project automates connects an ISP's hosted VoIP platform (WeHostVoIP) to a
+//! Plivo SIP trunk: an IP access list and an outbound trunk on Plivo, a carrier on WeHostVoIP
+//! whose gateway is the trunk's domain, then an inbound trunk and numbers. This crate holds the
+//! values every step is made of, parsed once and valid from then on ("parse, don't validate"):
+//!
+//! | Concept | Types | Module |
+//! |---|---|---|
+//! | Telephone numbers | [`E164`], [`e164::CountryCallingCode`] | [`e164`] |
+//! | IP access lists | [`AclEntry`], [`IpAcl`], [`AclPolicy`] | [`acl`] |
+//! | Peers | [`Host`], [`Gateway`], [`Transport`], [`Role`] | [`host`] |
+//! | Media | [`Codec`], [`CodecPolicy`] | [`codec`] |
+//! | Caller ID | [`CallerId`] | [`caller_id`] |
+//! | WeHostVoIP SBCs | [`Sbc`], [`Resolver`], [`sbc::Drift`] | [`sbc`] |
+//! | Plivo facts with provenance | [`presets::PLIVO`] | [`presets`] |
+//! | Inbound authorization | [`InboundAuth`] | [`inbound_auth`] |
+//! | Names of remote objects | [`ResourceName`] | [`naming`] |
+//!
+//! Every type has private fields, parses with `FromStr` / `TryFrom<&str>`, prints with `Display`,
+//! and (de)serializes as that same string through the same parser. Errors are typed per concept
+//! ([`error`]) and name the rejected value and the rule. Nothing here does I/O, except
+//! [`sbc::SystemResolver`], the default [`Resolver`], which asks the operating system.
+//!
+//! # Phone numbers: a compact table rather than the `phonenumber` crate
+//!
+//! Both platforms take `+E.164` as is, so the model needs the canonical form, Plivo's digits-only
+//! path form, the ITU country calling code with its ISO 3166 region(s), and NANP toll-free
+//! detection. A table of the ITU-T E.164 assignments ([`e164::COUNTRY_CALLING_CODES`], provenance
+//! in [`e164`]) answers all of that with no dependencies; `phonenumber` would add regex, nom,
+//! quick-xml and libphonenumber's metadata for national formatting this project never does.
+//!
+//! ```
+//! use interconnect_core::{CallerId, CodecPolicy, E164, InboundAuth, ResourceName, Sbc};
+//! use interconnect_core::naming::ResourceRole;
+//! use interconnect_core::presets::PLIVO;
+//!
+//! let sbc: Sbc = "us".parse()?;
+//! let caller_id: CallerId = "+15105550100".parse()?;
+//! let test_call = E164::parse_lenient("+1 800 555 0100")?;
+//! assert!(test_call.is_nanp_toll_free());
+//! let codecs = CodecPolicy::default().check_against(&PLIVO.capabilities())?;
+//! assert!(codecs.warnings().is_empty());
+//! let acl_name = ResourceName::new("acme", &sbc, ResourceRole::IpAcl)?;
+//! assert_eq!(acl_name.to_string(), "whv-acme-us-acl");
+//! assert_eq!(caller_id.number().digits(), "15105550100");
+//! assert_eq!(InboundAuth::default().gateways().len(), 1);
+//! # Ok::<(), interconnect_core::Error>(())
+//! ```
+#[macro_use]
+mod macros;
+
+pub mod acl;
+pub mod caller_id;
+pub mod codec;
+pub mod e164;
+pub mod error;
+pub mod host;
+pub mod inbound_auth;
+pub mod naming;
+pub mod presets;
+pub mod sbc;
+
+pub use acl::{AclEntry, AclPolicy, IpAcl};
+pub use caller_id::CallerId;
+pub use codec::{Codec, CodecPolicy, Dtmf};
+pub use e164::E164;
+pub use error::Error;
+pub use host::{Gateway, GatewayAddress, Host, Role, Transport};
+pub use inbound_auth::InboundAuth;
+pub use naming::ResourceName;
+pub use sbc::{Resolver, Sbc};
