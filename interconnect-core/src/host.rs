@@ -409,14 +409,14 @@ impl From<IpAddr> for GatewayAddress {
 /// A carrier peer: address, port, transport and role.
 ///
 /// String form: `address[:port][;transport=udp|tcp|tls][;role=outbound|inbound|both]`, IPv6 in
-/// brackets; the port defaults to the transport's, the transport to UDP and the role to `both`
-/// (what a WeHostVoIP gateway is). Display always prints every part.
+/// brackets; the port defaults to the transport's, the transport to UDP and the role to
+/// `outbound`. Display always prints every part.
 ///
 /// ```
 /// use interconnect_core::{Gateway, Role, Transport};
 /// use interconnect_core::error::GatewayError;
 ///
-/// let out: Gateway = "21784177241578.zt.plivo.com;role=outbound".parse()?;
+/// let out: Gateway = "21784177241578.zt.plivo.com".parse()?;
 /// assert_eq!(out.port(), 5060);
 /// assert_eq!(out.to_string(), "21784177241578.zt.plivo.com:5060;transport=udp;role=outbound");
 ///
@@ -570,7 +570,7 @@ impl FromStr for Gateway {
             }
         }
         let transport = transport.unwrap_or_default();
-        let role = role.unwrap_or(Role::Both);
+        let role = role.unwrap_or(Role::Outbound);
         let (addr_text, port_text) = if let Some(rest) = head.strip_prefix('[') {
             let bad = || GatewayError::Address {
                 value: s.to_owned(),
@@ -664,7 +664,7 @@ mod tests {
     #[test]
     fn defaults_and_normalisation() {
         let g: Gateway = "1.2.3.4/32;transport=tls".parse().unwrap();
-        assert_eq!(g.to_string(), "1.2.3.4:5061;transport=tls;role=both");
+        assert_eq!(g.to_string(), "1.2.3.4:5061;transport=tls;role=outbound");
         assert_eq!(g.host_port(), "1.2.3.4:5061");
         assert!(g.host().is_some());
         let h: Host = "example.com.".parse().unwrap();

@@ -1,0 +1,5 @@
+//! Integration tests of the domain model, in one binary (fast to link).
+
+mod bad_input;
+mod naming;
+mod round_trip;

@@ -1,0 +1,126 @@
+//! Property tests: canonical forms survive Display -> parse and `serde_json`, and no parser panics.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use interconnect_core::e164::COUNTRY_CALLING_CODES;
+use interconnect_core::{
+    AclEntry, CallerId, CodecPolicy, E164, Gateway, Host, IpAcl, ResourceName, Sbc,
+};
+use ipnet::IpNet;
+use proptest::prelude::*;
+
+/// A valid E.164 number: an assigned country code followed by enough digits to stay within 15.
+fn e164_strategy() -> impl Strategy<Value = String> {
+    (0..COUNTRY_CALLING_CODES.len()).prop_flat_map(|i| {
+        let code = COUNTRY_CALLING_CODES[i].0.to_string();
+        let room = 15 - code.len();
+        proptest::string::string_regex(&format!("[0-9]{{0,{room}}}"))
+            .expect("valid regex")
+            .prop_map(move |rest| format!("+{code}{rest}"))
+    })
+}
+
+/// A valid ACL entry under the default policy: IPv4 /16-/32 or IPv6 /48-/128, host bits cleared.
+fn acl_strategy() -> impl Strategy<Value = IpNet> {
+    prop_oneof![
+        (any::<u32>(), 16u8..=32).prop_map(|(bits, len)| {
+            IpNet::new(IpAddr::V4(Ipv4Addr::from(bits)), len)
+                .expect("prefix in range")
+                .trunc()
+        }),
+        (any::<u128>(), 48u8..=128).prop_map(|(bits, len)| {
+            IpNet::new(IpAddr::V6(Ipv6Addr::from(bits)), len)
+                .expect("prefix in range")
+                .trunc()
+        }),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn e164_round_trips(s in e164_strategy()) {
+        let n: E164 = s.parse().unwrap();
+        prop_assert_eq!(n.to_string(), s.clone());
+        prop_assert_eq!(n.to_string().parse::<E164>().unwrap(), n.clone());
+        let json = serde_json::to_string(&n).unwrap();
+        prop_assert_eq!(&json, &format!("\"{s}\""));
+        prop_assert_eq!(serde_json::from_str::<E164>(&json).unwrap(), n.clone());
+        prop_assert_eq!(format!("+{}", n.digits()), s.clone());
+        let cc = n.country_calling_code();
+        prop_assert!(n.digits().starts_with(&cc.code().to_string()));
+    }
+
+    #[test]
+    fn e164_lenient_ignores_separators(s in e164_strategy(), seps in proptest::collection::vec(prop::sample::select(vec![" ", "-", ".", "(", ")", "\t"]), 16)) {
+        let mut pasted = String::from(" ");
+        for (i, c) in s.chars().enumerate() {
+            pasted.push(c);
+            pasted.push_str(seps[i % seps.len()]);
+        }
+        let n = E164::parse_lenient(&pasted).unwrap();
+        prop_assert_eq!(n.to_string(), s);
+    }
+
+    #[test]
+    fn acl_entry_round_trips(net in acl_strategy()) {
+        let text = net.to_string();
+        let e: AclEntry = text.parse().unwrap();
+        prop_assert_eq!(e.net(), net);
+        let shown = e.to_string();
+        if e.is_host() {
+            prop_assert_eq!(shown.clone(), net.addr().to_string());
+        } else {
+            prop_assert_eq!(shown.clone(), text);
+        }
+        prop_assert_eq!(shown.parse::<AclEntry>().unwrap(), e);
+        let json = serde_json::to_string(&e).unwrap();
+        prop_assert_eq!(serde_json::from_str::<AclEntry>(&json).unwrap(), e);
+        prop_assert!(e.contains(net.network()));
+    }
+
+    #[test]
+    fn ip_acl_round_trips_when_disjoint(nets in proptest::collection::btree_set(acl_strategy(), 1..8)) {
+        let entries: Vec<AclEntry> = nets.iter().map(|n| AclEntry::from_net(*n).unwrap()).collect();
+        if let Ok(acl) = IpAcl::new(entries.clone()) {
+            prop_assert_eq!(acl.to_string().parse::<IpAcl>().unwrap(), acl.clone());
+            let json = serde_json::to_string(&acl).unwrap();
+            prop_assert_eq!(serde_json::from_str::<IpAcl>(&json).unwrap(), acl.clone());
+            for e in &entries {
+                prop_assert!(acl.contains(e.net().network()));
+            }
+        } else {
+            // Rejected only when two entries really overlap.
+            let overlap = entries.iter().enumerate().any(|(i, a)| entries.iter().skip(i + 1).any(|b| a.overlaps(b)));
+            prop_assert!(overlap);
+        }
+    }
+
+    #[test]
+    fn parsers_never_panic(s in "\\PC{0,40}") {
+        let _ = s.parse::<E164>();
+        let _ = E164::parse_lenient(&s);
+        let _ = s.parse::<AclEntry>();
+        let _ = s.parse::<IpAcl>();
+        let _ = s.parse::<Host>();
+        let _ = s.parse::<Gateway>();
+        let _ = s.parse::<CodecPolicy>();
+        let _ = s.parse::<CallerId>();
+        let _ = s.parse::<Sbc>();
+        let _ = s.parse::<ResourceName>();
+    }
+
+    #[test]
+    fn resource_names_parse_back_for_any_tenant(tenant in "\\PC{1,40}") {
+        prop_assume!(!tenant.trim().is_empty());
+        for sbc in Sbc::presets() {
+            let n = ResourceName::new(&tenant, sbc, interconnect_core::naming::ResourceRole::Carrier).unwrap();
+            let s = n.to_string();
+            prop_assert!(s.len() <= 49);
+            prop_assert!(s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_'));
+            prop_assert_eq!(s.parse::<ResourceName>().unwrap(), n.clone());
+            prop_assert!(n.is_for(&tenant, sbc));
+        }
+    }
+}
