@@ -111,6 +111,14 @@ impl fmt::Display for Codec {
 string_conversions!(Codec, CodecError, "a codec name such as \"PCMU\"");
 
 /// How DTMF digits travel.
+///
+/// ```
+/// use interconnect_core::Dtmf;
+///
+/// assert_eq!("RFC4733".parse::<Dtmf>()?, Dtmf::Rfc2833); // RFC 4733 obsoletes RFC 2833
+/// assert_eq!(Dtmf::default().to_string(), "rfc2833");
+/// # Ok::<(), interconnect_core::error::CodecError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
 pub enum Dtmf {
@@ -134,14 +142,49 @@ impl Dtmf {
     }
 }
 
+impl FromStr for Dtmf {
+    type Err = CodecError;
+
+    /// Parses `rfc2833` (or its successor's name `rfc4733`), `inband` or `none`, ignoring ASCII
+    /// case.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "rfc2833" | "rfc4733" => Ok(Dtmf::Rfc2833),
+            "inband" => Ok(Dtmf::Inband),
+            "none" => Ok(Dtmf::None),
+            _ => Err(CodecError::Dtmf {
+                value: s.to_owned(),
+                dtmf: s.to_owned(),
+            }),
+        }
+    }
+}
+
 impl fmt::Display for Dtmf {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+string_conversions!(Dtmf, CodecError, "rfc2833, inband or none");
+
 /// Something in a carrier's capabilities that weakens, but does not break, the policy.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// Serializes as `{"kind": "dropped_codec", "codec": "PCMA", "rank": 1}`; displays as a sentence
+/// for the plan.
+///
+/// ```
+/// use interconnect_core::{Codec, CodecPolicy};
+///
+/// let report = CodecPolicy::default().check_against(&[Codec::Pcmu, Codec::TelephoneEvent])?;
+/// assert_eq!(
+///     report.warnings()[0].to_string(),
+///     "PCMA (preference 2) is not supported by the carrier and will not be offered"
+/// );
+/// # Ok::<(), interconnect_core::error::CodecError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum CodecWarning {
     /// An allowed codec the carrier does not support; calls will not use it.
@@ -171,7 +214,7 @@ impl fmt::Display for CodecWarning {
 }
 
 /// The outcome of [`CodecPolicy::check_against`]: what calls will negotiate, and warnings.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct CodecReport {
     negotiated: Vec<Codec>,
     warnings: Vec<CodecWarning>,
@@ -393,17 +436,10 @@ impl FromStr for CodecPolicy {
             match key.trim() {
                 "required" if required.is_none() => required = Some(val.trim().parse::<Codec>()?),
                 "dtmf" if dtmf.is_none() => {
-                    dtmf = Some(match val.trim().to_ascii_lowercase().as_str() {
-                        "rfc2833" | "rfc4733" => Dtmf::Rfc2833,
-                        "inband" => Dtmf::Inband,
-                        "none" => Dtmf::None,
-                        _ => {
-                            return Err(CodecError::Dtmf {
-                                value: s.to_owned(),
-                                dtmf: val.to_owned(),
-                            });
-                        }
-                    });
+                    dtmf = Some(val.trim().parse::<Dtmf>().map_err(|_| CodecError::Dtmf {
+                        value: s.to_owned(),
+                        dtmf: val.to_owned(),
+                    })?);
                 }
                 "ptime" if ptime.is_none() => {
                     let p = val

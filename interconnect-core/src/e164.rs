@@ -104,6 +104,28 @@ impl CountryCallingCode {
             })
     }
 
+    /// The codes serving an ISO 3166-1 alpha-2 region (ASCII case ignored), main code first.
+    /// Most regions have one; Kazakhstan has +7 and +997.
+    ///
+    /// ```
+    /// use interconnect_core::e164::CountryCallingCode;
+    ///
+    /// let codes: Vec<u16> = CountryCallingCode::for_region("br").map(|c| c.code()).collect();
+    /// assert_eq!(codes, [55]);
+    /// let kz: Vec<u16> = CountryCallingCode::for_region("KZ").map(|c| c.code()).collect();
+    /// assert_eq!(kz, [7, 997]);
+    /// assert_eq!(CountryCallingCode::for_region("ZZ").count(), 0);
+    /// ```
+    pub fn for_region(region: &str) -> impl Iterator<Item = CountryCallingCode> + '_ {
+        COUNTRY_CALLING_CODES
+            .iter()
+            .filter(move |(_, regions)| regions.iter().any(|r| r.eq_ignore_ascii_case(region)))
+            .map(|(code, regions)| CountryCallingCode {
+                code: *code,
+                regions,
+            })
+    }
+
     /// Finds the code that starts `digits` (the table is prefix-free, so at most one matches).
     fn of_digits(digits: &str) -> Option<CountryCallingCode> {
         (1..=3)

@@ -547,6 +547,16 @@ pub enum NameError {
 }
 
 /// Any error of the domain model.
+///
+/// ```
+/// use interconnect_core::{E164, Error};
+///
+/// fn parse(n: &str) -> Result<E164, Error> {
+///     Ok(n.parse::<E164>()?)
+/// }
+/// let e = parse("+0123").unwrap_err();
+/// assert_eq!(e.to_string(), "invalid E.164 number \"+0123\": the first digit after \"+\" must be 1-9");
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {

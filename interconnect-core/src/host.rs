@@ -349,6 +349,19 @@ impl fmt::Display for Role {
 string_conversions!(Role, GatewayError, "outbound, inbound or both");
 
 /// Where a gateway is: one host (FQDN or IP) or a network of sources.
+///
+/// Parses a host, an IP literal (IPv6 bare or in brackets) or a CIDR; a /32 or /128 becomes a host.
+///
+/// ```
+/// use interconnect_core::GatewayAddress;
+///
+/// let net: GatewayAddress = "18.214.109.128/25".parse()?;
+/// assert!(matches!(net, GatewayAddress::Network(_)));
+/// let one: GatewayAddress = "18.214.109.129/32".parse()?;
+/// assert_eq!(one.to_string(), "18.214.109.129");
+/// assert!(matches!(one, GatewayAddress::Host(_)));
+/// # Ok::<(), interconnect_core::error::GatewayError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum GatewayAddress {
@@ -387,6 +400,20 @@ impl fmt::Display for GatewayAddress {
         }
     }
 }
+
+impl FromStr for GatewayAddress {
+    type Err = GatewayError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let text = match s.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
+            Some(inner) if inner.contains('/') => inner,
+            _ => s,
+        };
+        Gateway::parse_address(s, text).map(GatewayAddress::normalise)
+    }
+}
+
+string_conversions!(GatewayAddress, GatewayError, "a host, IP address or CIDR");
 
 impl From<Host> for GatewayAddress {
     fn from(h: Host) -> Self {

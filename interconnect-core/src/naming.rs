@@ -57,6 +57,14 @@ pub const HASH_HEX_LEN: usize = 10;
 pub const MAX_TENANT_CHARS: usize = 128;
 
 /// What a named object is.
+///
+/// ```
+/// use interconnect_core::naming::ResourceRole;
+///
+/// assert_eq!("uri".parse::<ResourceRole>()?, ResourceRole::OriginationUri);
+/// assert_eq!(ResourceRole::Carrier.to_string(), "carrier");
+/// # Ok::<(), interconnect_core::error::NameError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ResourceRole {
@@ -99,6 +107,26 @@ impl fmt::Display for ResourceRole {
         f.write_str(self.as_str())
     }
 }
+
+impl FromStr for ResourceRole {
+    type Err = NameError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        ResourceRole::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| NameError::UnknownRole {
+                value: s.to_owned(),
+                role: s.to_owned(),
+            })
+    }
+}
+
+string_conversions!(
+    ResourceRole,
+    NameError,
+    "outbound, inbound, acl, uri or carrier"
+);
 
 /// The 64-bit FNV-1a hash: tiny, fixed by its specification, so stable across Rust versions
 /// (unlike `std`'s `DefaultHasher`).
@@ -205,6 +233,19 @@ fn is_sbc_label(s: &str) -> bool {
 }
 
 /// The name of one remote object: tenant key, SBC label and role.
+///
+/// ```
+/// use interconnect_core::{ResourceName, Sbc};
+/// use interconnect_core::naming::ResourceRole;
+///
+/// let name: ResourceName = "whv-acme-br-inbound".parse()?;
+/// assert_eq!(name.tenant_key(), "acme");
+/// assert_eq!(name.sbc_label(), "br");
+/// assert_eq!(name.role(), ResourceRole::InboundTrunk);
+/// assert!(name.is_for("acme", Sbc::preset("br").unwrap()));
+/// assert!(!name.is_for("Acme", Sbc::preset("br").unwrap()));
+/// # Ok::<(), interconnect_core::error::NameError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ResourceName {
     tenant_key: String,
@@ -270,10 +311,9 @@ impl FromStr for ResourceName {
         let role_text = parts.next().ok_or_else(syntax)?;
         let sbc = parts.next().ok_or_else(syntax)?;
         let key = parts.next().ok_or_else(syntax)?;
-        let role = ResourceRole::ALL
-            .into_iter()
-            .find(|r| r.as_str() == role_text)
-            .ok_or_else(|| NameError::UnknownRole {
+        let role = role_text
+            .parse::<ResourceRole>()
+            .map_err(|_| NameError::UnknownRole {
                 value: s.to_owned(),
                 role: role_text.to_owned(),
             })?;

@@ -85,6 +85,14 @@ const SPEC: &str = "https://plivo.com/docs/sip-trunking/concepts/technical-speci
 const VERIFIED: &str = "2026-11-26";
 
 /// One Plivo data-centre region and the CIDR blocks its SIP signalling and media come from.
+///
+/// ```
+/// use interconnect_core::presets::PLIVO;
+///
+/// let sao_paulo = PLIVO.region_of("18.228.70.65".parse().unwrap()).unwrap();
+/// assert_eq!(sao_paulo.name(), "São Paulo, Brazil");
+/// assert_eq!(sao_paulo.cidrs().len(), 2);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PlivoRegion {
     name: &'static str,
@@ -118,6 +126,14 @@ const fn region(name: &'static str, cidrs: &'static [AclEntry]) -> PlivoRegion {
 }
 
 /// SIP and RTP ports of Zentrunk.
+///
+/// ```
+/// use interconnect_core::presets::PLIVO;
+///
+/// let ports = PLIVO.ports();
+/// assert_eq!((ports.signalling(), ports.signalling_tls()), (5060, 5061));
+/// assert!(ports.media().contains(&20_000));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlivoPorts {
     signalling: u16,

@@ -5,10 +5,10 @@ use interconnect_core::error::{
     AclError, CallerIdError, CodecError, E164Error, GatewayError, HostError, InboundAuthError,
     NameError, SbcError,
 };
-use interconnect_core::naming::tenant_key;
+use interconnect_core::naming::{ResourceRole, tenant_key};
 use interconnect_core::{
-    AclEntry, CallerId, Codec, CodecPolicy, E164, Gateway, Host, InboundAuth, IpAcl, ResourceName,
-    Sbc,
+    AclEntry, CallerId, Codec, CodecPolicy, Dtmf, E164, Gateway, GatewayAddress, Host, InboundAuth,
+    IpAcl, ResourceName, Sbc,
 };
 
 /// Runs each `input => pattern` row through `parse`, checks the variant and, when `quotes_input`,
@@ -174,6 +174,38 @@ fn gateway_rows() -> usize {
     ])
 }
 
+fn gateway_address(s: &str) -> Result<GatewayAddress, GatewayError> {
+    s.parse()
+}
+
+fn gateway_address_rows() -> usize {
+    reject!(gateway_address, quotes_input = true, [
+        "10.0.0.1/24" => GatewayError::Network { source: AclError::HostBitsSet { .. }, .. },
+        "[2001:db8::1/64]" => GatewayError::Network { source: AclError::HostBitsSet { .. }, .. },
+        "sbc.example.com:5060" => GatewayError::Address { source: HostError::InvalidCharacter { found: ':', .. }, .. },
+    ])
+}
+
+fn dtmf(s: &str) -> Result<Dtmf, CodecError> {
+    s.parse()
+}
+
+fn role(s: &str) -> Result<ResourceRole, NameError> {
+    s.parse()
+}
+
+fn enum_rows() -> usize {
+    let d = reject!(dtmf, quotes_input = true, [
+        "info" => CodecError::Dtmf { .. },
+        "2833" => CodecError::Dtmf { .. },
+    ]);
+    let r = reject!(role, quotes_input = true, [
+        "trunk" => NameError::UnknownRole { .. },
+        "ACL" => NameError::UnknownRole { .. },
+    ]);
+    d + r
+}
+
 fn codec(s: &str) -> Result<Codec, CodecError> {
     s.parse()
 }
@@ -293,6 +325,8 @@ fn at_least_sixty_distinct_malformed_values_are_rejected_with_the_right_error() 
         ("AclEntry/IpAcl", acl_rows()),
         ("Host", host_rows()),
         ("Gateway", gateway_rows()),
+        ("GatewayAddress", gateway_address_rows()),
+        ("Dtmf/ResourceRole", enum_rows()),
         ("Codec/CodecPolicy", codec_rows()),
         ("CallerId", caller_id_rows()),
         ("Sbc/InboundAuth", sbc_and_policy_rows()),

@@ -2,4 +2,5 @@
 
 mod bad_input;
 mod naming;
+mod plan_text;
 mod round_trip;
