@@ -21,7 +21,7 @@ fn inbound_auth_explanations() {
 #[test]
 fn codec_report_json() {
     let policy: CodecPolicy = "G722,PCMU,PCMA;required=PCMU".parse().unwrap();
-    let report = policy.check_against(&PLIVO.codecs().to_vec()).unwrap();
+    let report = policy.check_against(PLIVO.codecs()).unwrap();
     assert_eq!(report.negotiated(), [Codec::Pcmu, Codec::Pcma]);
     let json = serde_json::to_value(&report).unwrap();
     assert_eq!(
