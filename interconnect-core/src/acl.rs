@@ -128,7 +128,8 @@ impl Default for AclPolicy {
 /// when parsed from a string.
 ///
 /// Displays as a bare address for a single host (`/32`, `/128`) and as `network/prefix`
-/// otherwise, which is what Plivo's `ip_addresses` expects.
+/// otherwise, which is what Plivo's `ip_addresses` expects. `FromStr` and serde apply
+/// [`AclPolicy::DEFAULT`]; parse wider ranges with an explicit [`AclPolicy::parse`].
 ///
 /// ```
 /// use interconnect_core::AclEntry;

@@ -333,6 +333,7 @@ fn at_least_sixty_distinct_malformed_values_are_rejected_with_the_right_error() 
         ("ResourceName/tenant", naming_rows()),
     ];
     let total: usize = counts.iter().map(|(_, n)| n).sum();
+    println!("{total} malformed values: {counts:?}");
     assert!(total >= 60, "only {total} rows: {counts:?}");
 }
 
