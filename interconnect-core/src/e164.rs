@@ -9,7 +9,7 @@
 //! belongs to (WeHostVoIP security groups are set per country), and NANP toll-free detection (the
 //! runbook's test call goes to an 800 number). The `phonenumber` crate answers far more (national
 //! formats, number types per region, carrier metadata) at the cost of regex, nom, quick-xml and
-//! a bundled libphonenumber metadata blob. A table of about 240 rows covers what we need, has no
+//! a bundled libphonenumber metadata blob. A table of 218 rows covers what we need, has no
 //! dependencies, and is easy to audit.
 //!
 //! # Provenance of the table

@@ -124,3 +124,52 @@ proptest! {
         }
     }
 }
+
+/// Every parsed type serializes as its Display string and deserializes through the same parser.
+#[test]
+fn every_type_serializes_as_its_display_string() {
+    fn check<T>(text: &str)
+    where
+        T: std::str::FromStr
+            + std::fmt::Display
+            + serde::Serialize
+            + serde::de::DeserializeOwned
+            + PartialEq
+            + std::fmt::Debug,
+        T::Err: std::fmt::Debug,
+    {
+        let value: T = text.parse().unwrap();
+        let json = serde_json::to_string(&value).unwrap();
+        assert_eq!(json, serde_json::to_string(&value.to_string()).unwrap());
+        assert_eq!(serde_json::from_str::<T>(&json).unwrap(), value, "{text}");
+        assert_eq!(value.to_string().parse::<T>().unwrap(), value, "{text}");
+    }
+    check::<E164>("+15105550100");
+    check::<AclEntry>("18.214.109.128/25");
+    check::<IpAcl>("172.174.24.204, 18.214.109.128/25");
+    check::<Host>("sbc-us.wehostvoip.io");
+    check::<Host>("2001:db8::1");
+    check::<Gateway>("21784177241578.zt.plivo.com:5061;transport=tls;role=outbound");
+    check::<interconnect_core::GatewayAddress>("2001:db8::/48");
+    check::<interconnect_core::Transport>("tcp");
+    check::<interconnect_core::Role>("inbound");
+    check::<interconnect_core::Codec>("telephone-event");
+    check::<interconnect_core::Dtmf>("inband");
+    check::<CodecPolicy>("PCMA,PCMU;required=PCMU;dtmf=none;ptime=30");
+    check::<CallerId>("\"Acme\" <+5511987654321>");
+    check::<Sbc>("in");
+    check::<Sbc>("acme1=sbc.acme.example@198.51.100.7");
+    check::<interconnect_core::InboundAuth>("published-ranges");
+    check::<ResourceName>("whv-acme-corp_e67e1d4042-us-carrier");
+    check::<interconnect_core::naming::ResourceRole>("acl");
+
+    // Deserialization rejects what the parser rejects, with the parser's message.
+    let err = serde_json::from_str::<E164>("\"+0123\"")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("must be 1-9"), "{err}");
+    let err = serde_json::from_str::<AclEntry>("\"0.0.0.0/0\"")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("matches every address"), "{err}");
+}
