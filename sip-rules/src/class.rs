@@ -1,0 +1,193 @@
+//! Byte classes as `static [bool; 256]` tables built by `const fn`, and small slice helpers.
+
+/// Builds a table that marks every byte `f` accepts.
+macro_rules! byte_table {
+    ($name:ident, |$b:ident| $test:expr) => {
+        static $name: [bool; 256] = {
+            let mut table = [false; 256];
+            let mut i = 0usize;
+            while i < 256 {
+                #[allow(clippy::cast_possible_truncation)]
+                let $b = i as u8;
+                #[allow(clippy::indexing_slicing)]
+                {
+                    table[i] = $test;
+                }
+                i += 1;
+            }
+            table
+        };
+    };
+}
+
+// RFC 3261 `token`.
+byte_table!(TOKEN, |b| b.is_ascii_alphanumeric()
+    || matches!(
+        b,
+        b'-' | b'.' | b'!' | b'%' | b'*' | b'_' | b'+' | b'`' | b'\'' | b'~'
+    ));
+
+// Characters a Request-URI or a URI inside `<>` may hold: visible ASCII except `<`, `>`, `"`,
+// and any UTF-8 byte (some user agents send raw UTF-8 in user parts).
+byte_table!(URI, |b| (b > 0x20
+    && b < 0x7f
+    && !matches!(b, b'<' | b'>' | b'"'))
+    || b >= 0x80);
+
+// RFC 3261 `word` (Call-ID).
+byte_table!(WORD, |b| b.is_ascii_alphanumeric()
+    || matches!(
+        b,
+        b'-' | b'.'
+            | b'!'
+            | b'%'
+            | b'*'
+            | b'_'
+            | b'+'
+            | b'`'
+            | b'\''
+            | b'~'
+            | b'('
+            | b')'
+            | b'<'
+            | b'>'
+            | b':'
+            | b'\\'
+            | b'"'
+            | b'/'
+            | b'['
+            | b']'
+            | b'?'
+            | b'{'
+            | b'}'
+    ));
+
+// Characters of a host, a port, or a Via parameter value (token plus IPv6 brackets and colons).
+byte_table!(HOSTISH, |b| b.is_ascii_alphanumeric()
+    || matches!(
+        b,
+        b'-' | b'.' | b'!' | b'%' | b'*' | b'_' | b'+' | b'`' | b'\'' | b'~' | b'[' | b']' | b':'
+    ));
+
+// Bytes allowed in a header line: anything but ASCII control characters (HT allowed).
+byte_table!(TEXT, |b| b == b'\t' || (b >= 0x20 && b != 0x7f));
+
+#[inline]
+fn lookup(table: &[bool; 256], b: u8) -> bool {
+    table.get(usize::from(b)).copied().unwrap_or(false)
+}
+
+/// RFC 3261 `token` character.
+#[inline]
+pub(crate) fn is_token(b: u8) -> bool {
+    lookup(&TOKEN, b)
+}
+
+/// A character of a URI (no space, `<`, `>` or `"`).
+#[inline]
+pub(crate) fn is_uri(b: u8) -> bool {
+    lookup(&URI, b)
+}
+
+/// RFC 3261 `word` character.
+#[inline]
+pub(crate) fn is_word(b: u8) -> bool {
+    lookup(&WORD, b)
+}
+
+/// A character of a host, port or parameter value.
+#[inline]
+pub(crate) fn is_hostish(b: u8) -> bool {
+    lookup(&HOSTISH, b)
+}
+
+/// A byte allowed inside a header line.
+#[inline]
+pub(crate) fn is_text(b: u8) -> bool {
+    lookup(&TEXT, b)
+}
+
+/// Linear white space inside a (possibly folded) header value.
+#[inline]
+pub(crate) fn is_lws(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// Drops leading linear white space.
+#[inline]
+pub(crate) fn trim_start(mut s: &[u8]) -> &[u8] {
+    while let Some((&b, rest)) = s.split_first() {
+        if !is_lws(b) {
+            break;
+        }
+        s = rest;
+    }
+    s
+}
+
+/// Drops trailing linear white space.
+#[inline]
+pub(crate) fn trim_end(mut s: &[u8]) -> &[u8] {
+    while let Some((&b, rest)) = s.split_last() {
+        if !is_lws(b) {
+            break;
+        }
+        s = rest;
+    }
+    s
+}
+
+/// Drops linear white space on both ends.
+#[inline]
+pub(crate) fn trim(s: &[u8]) -> &[u8] {
+    trim_end(trim_start(s))
+}
+
+/// Splits `s` after the longest prefix whose bytes satisfy `f`.
+#[inline]
+pub(crate) fn split_while(s: &[u8], f: impl Fn(u8) -> bool) -> (&[u8], &[u8]) {
+    let n = s.iter().position(|&b| !f(b)).unwrap_or(s.len());
+    s.split_at_checked(n).unwrap_or((s, &[]))
+}
+
+/// Parses a non-empty run of ASCII digits into a `u64`, `None` on anything else or on overflow.
+#[inline]
+pub(crate) fn parse_u64(s: &[u8]) -> Option<u64> {
+    if s.is_empty() {
+        return None;
+    }
+    let mut n: u64 = 0;
+    for &b in s {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        n = n.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
+    }
+    Some(n)
+}
+
+/// ASCII case-insensitive equality with a lowercase literal; usable in `const` context.
+pub(crate) const fn eq_lower(mut a: &[u8], mut lower: &[u8]) -> bool {
+    if a.len() != lower.len() {
+        return false;
+    }
+    loop {
+        match (a.split_first(), lower.split_first()) {
+            (Some((x, ra)), Some((y, rb))) => {
+                if x.to_ascii_lowercase() != *y {
+                    return false;
+                }
+                a = ra;
+                lower = rb;
+            }
+            (None, None) => return true,
+            _ => return false,
+        }
+    }
+}
+
+/// Views validated ASCII as `&str`; `None` if it is not UTF-8 (never for validated input).
+#[inline]
+pub(crate) fn as_str(s: &[u8]) -> Option<&str> {
+    core::str::from_utf8(s).ok()
+}

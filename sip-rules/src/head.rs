@@ -1,0 +1,532 @@
+//! The request tokenizer: request line, header fields into caller-provided slots, framing.
+
+use crate::class::{eq_lower, is_text, is_token, is_uri, parse_u64, split_while, trim};
+use crate::policy::{Limits, Transport};
+use crate::reject::{Rejection, Rule, reject};
+
+/// The outcome of parsing a buffer that may not hold the whole message yet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status<T> {
+    /// The message is complete.
+    Complete(T),
+    /// More bytes are needed (stream transports only); parse again once they arrive.
+    Partial,
+}
+
+impl<T> Status<T> {
+    /// The complete value, or `None` for [`Status::Partial`].
+    pub fn complete(self) -> Option<T> {
+        match self {
+            Self::Complete(t) => Some(t),
+            Self::Partial => None,
+        }
+    }
+
+    /// Whether more bytes are needed.
+    pub const fn is_partial(&self) -> bool {
+        matches!(self, Self::Partial)
+    }
+}
+
+/// A header name this crate knows, long or compact form, matched ASCII case-insensitively.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum HeaderName {
+    /// `Via`, compact `v`.
+    Via,
+    /// `From`, compact `f`.
+    From,
+    /// `To`, compact `t`.
+    To,
+    /// `Call-ID`, compact `i`.
+    CallId,
+    /// `CSeq`.
+    CSeq,
+    /// `Max-Forwards`.
+    MaxForwards,
+    /// `Content-Length`, compact `l`.
+    ContentLength,
+    /// `Content-Type`, compact `c`.
+    ContentType,
+    /// `Content-Encoding`, compact `e`.
+    ContentEncoding,
+    /// `Contact`, compact `m`.
+    Contact,
+    /// `Supported`, compact `k`.
+    Supported,
+    /// `Subject`, compact `s`.
+    Subject,
+    /// `Accept`.
+    Accept,
+    /// `P-Asserted-Identity` (RFC 3325).
+    PAssertedIdentity,
+    /// Any other header.
+    Other,
+}
+
+impl HeaderName {
+    /// Maps a header name (long or compact form, any case) to its enum value.
+    ///
+    /// ```
+    /// use sip_rules::HeaderName;
+    /// assert_eq!(HeaderName::from_bytes(b"i"), HeaderName::CallId);
+    /// assert_eq!(HeaderName::from_bytes(b"cAlL-iD"), HeaderName::CallId);
+    /// assert_eq!(HeaderName::from_bytes(b"X-Plivo"), HeaderName::Other);
+    /// ```
+    pub const fn from_bytes(name: &[u8]) -> Self {
+        match name.len() {
+            1 => match name.split_first() {
+                Some((b, _)) => match b.to_ascii_lowercase() {
+                    b'v' => Self::Via,
+                    b'f' => Self::From,
+                    b't' => Self::To,
+                    b'i' => Self::CallId,
+                    b'l' => Self::ContentLength,
+                    b'c' => Self::ContentType,
+                    b'e' => Self::ContentEncoding,
+                    b'm' => Self::Contact,
+                    b'k' => Self::Supported,
+                    b's' => Self::Subject,
+                    _ => Self::Other,
+                },
+                None => Self::Other,
+            },
+            2 if eq_lower(name, b"to") => Self::To,
+            3 if eq_lower(name, b"via") => Self::Via,
+            4 if eq_lower(name, b"from") => Self::From,
+            4 if eq_lower(name, b"cseq") => Self::CSeq,
+            6 if eq_lower(name, b"accept") => Self::Accept,
+            7 if eq_lower(name, b"call-id") => Self::CallId,
+            7 if eq_lower(name, b"contact") => Self::Contact,
+            7 if eq_lower(name, b"subject") => Self::Subject,
+            9 if eq_lower(name, b"supported") => Self::Supported,
+            12 if eq_lower(name, b"max-forwards") => Self::MaxForwards,
+            12 if eq_lower(name, b"content-type") => Self::ContentType,
+            14 if eq_lower(name, b"content-length") => Self::ContentLength,
+            16 if eq_lower(name, b"content-encoding") => Self::ContentEncoding,
+            19 if eq_lower(name, b"p-asserted-identity") => Self::PAssertedIdentity,
+            _ => Self::Other,
+        }
+    }
+
+    /// Whether RFC 3261 allows this header at most once in a request.
+    pub const fn is_single(self) -> bool {
+        matches!(
+            self,
+            Self::From
+                | Self::To
+                | Self::CallId
+                | Self::CSeq
+                | Self::MaxForwards
+                | Self::ContentLength
+                | Self::ContentType
+        )
+    }
+}
+
+/// One header field, borrowed from the message. Folded values keep their line breaks; the
+/// value is trimmed of surrounding white space.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Header<'a> {
+    name: &'a [u8],
+    value: &'a [u8],
+    known: HeaderName,
+}
+
+impl<'a> Header<'a> {
+    /// An empty slot, to fill caller storage: `[Header::EMPTY; 64]`.
+    pub const EMPTY: Header<'static> = Header {
+        name: b"",
+        value: b"",
+        known: HeaderName::Other,
+    };
+
+    /// The name as written.
+    pub const fn name(&self) -> &'a [u8] {
+        self.name
+    }
+
+    /// The value, trimmed, with any folding line breaks inside.
+    pub const fn value(&self) -> &'a [u8] {
+        self.value
+    }
+
+    /// The recognised name.
+    pub const fn known(&self) -> HeaderName {
+        self.known
+    }
+}
+
+/// The single-value headers, located once during tokenizing.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Known<'a> {
+    pub(crate) from: Option<&'a [u8]>,
+    pub(crate) to: Option<&'a [u8]>,
+    pub(crate) call_id: Option<&'a [u8]>,
+    pub(crate) cseq: Option<&'a [u8]>,
+    pub(crate) max_forwards: Option<&'a [u8]>,
+    pub(crate) content_length: Option<&'a [u8]>,
+    pub(crate) content_type: Option<&'a [u8]>,
+    pub(crate) accept: Option<&'a [u8]>,
+    pub(crate) via: usize,
+    pub(crate) pai: usize,
+}
+
+/// A syntactically valid, completely framed SIP request.
+#[derive(Clone, Copy, Debug)]
+pub struct Request<'h, 'a> {
+    method: &'a [u8],
+    uri: &'a [u8],
+    headers: &'h [Header<'a>],
+    body: &'a [u8],
+    len: usize,
+    pub(crate) known: Known<'a>,
+}
+
+impl<'h, 'a> Request<'h, 'a> {
+    /// The method token.
+    pub const fn method(&self) -> &'a [u8] {
+        self.method
+    }
+
+    /// The Request-URI as written.
+    pub const fn uri(&self) -> &'a [u8] {
+        self.uri
+    }
+
+    /// The header fields in order.
+    pub const fn headers(&self) -> &'h [Header<'a>] {
+        self.headers
+    }
+
+    /// The body: Content-Length bytes (on a datagram without Content-Length, the rest).
+    pub const fn body(&self) -> &'a [u8] {
+        self.body
+    }
+
+    /// How many bytes of the buffer the message takes (head and body).
+    pub const fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the message takes no bytes (never true for a parsed request).
+    pub const fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+/// One physical line: its content without the line end, and the offset after the line end.
+/// `Ok(None)`: no line end yet.
+#[inline]
+fn next_line<'a>(
+    buf: &'a [u8],
+    at: usize,
+    limits: &Limits,
+) -> Result<Option<(&'a [u8], usize)>, Rejection<'a>> {
+    let rest = buf.get(at..).unwrap_or_default();
+    match memchr::memchr(b'\n', rest) {
+        Some(n) => {
+            let raw = rest.get(..n).unwrap_or_default();
+            let line = match raw.split_last() {
+                Some((b'\r', l)) => l,
+                _ => raw,
+            };
+            if line.len() > limits.max_line_length {
+                return Err(reject(Rule::TooLarge, "line longer than the limit", line));
+            }
+            Ok(Some((line, at + n + 1)))
+        }
+        None if rest.len() > limits.max_line_length => Err(reject(
+            Rule::TooLarge,
+            "line longer than the limit",
+            rest.get(..limits.max_line_length).unwrap_or_default(),
+        )),
+        None => Ok(None),
+    }
+}
+
+/// Whether `line` holds a byte that is not allowed in a header line (an ASCII control other
+/// than HT). Eight bytes at a time; only a word that may hold one is checked byte by byte.
+#[inline]
+fn has_control(line: &[u8]) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    const SPACE: u64 = u64::from_ne_bytes([0x20; 8]);
+    const DEL: u64 = u64::from_ne_bytes([0x7f; 8]);
+    let mut chunks = line.chunks_exact(8);
+    for chunk in chunks.by_ref() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_ne_bytes(word);
+        let below_space = x.wrapping_sub(SPACE) & !x & HIGH;
+        let y = x ^ DEL;
+        let is_del = y.wrapping_sub(ONES) & !y & HIGH;
+        if (below_space | is_del) != 0 {
+            return has_unescaped_control(line);
+        }
+    }
+    chunks.remainder().iter().any(|&b| !is_text(b)) && has_unescaped_control(line)
+}
+
+/// The exact check behind [`has_control`]: a control byte is allowed only right after a
+/// backslash (an RFC 3261 `quoted-pair`, as in RFC 4475 `intmeth`).
+fn has_unescaped_control(line: &[u8]) -> bool {
+    let mut prev = 0u8;
+    for &b in line {
+        if !is_text(b) && prev != b'\\' {
+            return true;
+        }
+        prev = if prev == b'\\' { 0 } else { b };
+    }
+    false
+}
+
+/// Checks the request line; returns method and Request-URI.
+fn request_line(line: &[u8]) -> Result<(&[u8], &[u8]), Rejection<'_>> {
+    if line.starts_with(b"SIP/") {
+        return Err(reject(Rule::NotARequest, "a response, not a request", line));
+    }
+    let (method, rest) = split_while(line, is_token);
+    let Some((b' ', rest)) = rest.split_first() else {
+        return Err(reject(Rule::Syntax, "malformed request line", line));
+    };
+    if method.is_empty() {
+        return Err(reject(Rule::Syntax, "malformed request line", line));
+    }
+    let (uri, rest) = split_while(rest, is_uri);
+    if uri.is_empty() {
+        return Err(reject(
+            Rule::Syntax,
+            "Request-URI missing or malformed",
+            line,
+        ));
+    }
+    let Some((b' ', version)) = rest.split_first() else {
+        return Err(reject(
+            Rule::Syntax,
+            "Request-URI malformed or SIP version missing",
+            line,
+        ));
+    };
+    if version != b"SIP/2.0" {
+        let looks_like_version = version
+            .strip_prefix(b"SIP/")
+            .and_then(|v| {
+                let (major, rest) = split_while(v, |b| b.is_ascii_digit());
+                let (dot, minor) = rest.split_first()?;
+                Some(
+                    !major.is_empty()
+                        && *dot == b'.'
+                        && !minor.is_empty()
+                        && minor.iter().all(u8::is_ascii_digit),
+                )
+            })
+            .unwrap_or(false);
+        return Err(if looks_like_version {
+            reject(Rule::Version, "SIP version is not SIP/2.0", version)
+        } else {
+            reject(Rule::Syntax, "malformed SIP version", version)
+        });
+    }
+    Ok((method, uri))
+}
+
+/// Records a finished header into its slot and into `known`.
+#[inline]
+fn finish<'a>(
+    buf: &'a [u8],
+    name: &'a [u8],
+    start: usize,
+    end: usize,
+    slot: &mut Header<'a>,
+    known: &mut Known<'a>,
+) -> Result<(), Rejection<'a>> {
+    let value = trim(buf.get(start..end).unwrap_or_default());
+    let kind = HeaderName::from_bytes(name);
+    *slot = Header {
+        name,
+        value,
+        known: kind,
+    };
+    let single = match kind {
+        HeaderName::From => &mut known.from,
+        HeaderName::To => &mut known.to,
+        HeaderName::CallId => &mut known.call_id,
+        HeaderName::CSeq => &mut known.cseq,
+        HeaderName::MaxForwards => &mut known.max_forwards,
+        HeaderName::ContentLength => &mut known.content_length,
+        HeaderName::ContentType => &mut known.content_type,
+        HeaderName::Accept => &mut known.accept,
+        HeaderName::Via => {
+            known.via += 1;
+            return Ok(());
+        }
+        HeaderName::PAssertedIdentity => {
+            known.pai += 1;
+            return Ok(());
+        }
+        _ => return Ok(()),
+    };
+    if single.is_some() {
+        return Err(reject(
+            Rule::Syntax,
+            "single-value header appears more than once",
+            name,
+        ));
+    }
+    *single = Some(value);
+    Ok(())
+}
+
+/// Tokenizes and frames one SIP request: the request line (method, Request-URI, exactly
+/// `SIP/2.0`), every header field (names checked as tokens, values unfolded in place) into
+/// `headers`, duplicate single-value headers, and the body by Content-Length.
+///
+/// Leading empty lines (keep-alives) are skipped. Lines may end in CRLF or a bare LF.
+///
+/// # Errors
+/// A [`Rejection`] with [`Rule::Syntax`] (400) for malformed input, [`Rule::Version`] (505) for
+/// another SIP version, [`Rule::NotARequest`] for a response, and [`Rule::TooLarge`] (513) when
+/// a [`Limits`] field or the number of `headers` slots is exceeded. On
+/// [`Transport::Datagram`] an incomplete message is a 400; on [`Transport::Stream`] it is
+/// `Ok(Status::Partial)`.
+#[allow(clippy::too_many_lines)] // one pass over the head, kept in one place
+pub fn parse_request<'h, 'a>(
+    buf: &'a [u8],
+    headers: &'h mut [Header<'a>],
+    limits: &Limits,
+    transport: Transport,
+) -> Result<Status<Request<'h, 'a>>, Rejection<'a>> {
+    let incomplete = |what: &'static str| match transport {
+        Transport::Datagram => Err(reject(Rule::Syntax, what, b"")),
+        Transport::Stream => Ok(Status::Partial),
+    };
+    let mut at = 0;
+    let first = loop {
+        match next_line(buf, at, limits)? {
+            Some((b"", next)) => at = next,
+            Some(found) => break found,
+            None => return incomplete("message ends inside the request line"),
+        }
+    };
+    let (line, mut at) = first;
+    let (method, uri) = request_line(line)?;
+
+    let max = limits.max_headers.min(headers.len());
+    let mut count = 0usize;
+    let mut known = Known::default();
+    // The header being read: name, value start, value end (offsets into `buf`).
+    let mut open: Option<(&'a [u8], usize, usize)> = None;
+    let body_start = loop {
+        let line_start = at;
+        let Some((line, next)) = next_line(buf, at, limits)? else {
+            return incomplete("message ends inside the header section");
+        };
+        at = next;
+        let line_end = line_start + line.len();
+        if line.is_empty() {
+            break at;
+        }
+        if has_control(line) {
+            return Err(reject(
+                Rule::Syntax,
+                "control character in a header line",
+                line,
+            ));
+        }
+        if let Some(b' ' | b'\t') = line.first() {
+            // Folded continuation of the open header.
+            match open.as_mut() {
+                Some((_, _, end)) => *end = line_end,
+                None => {
+                    return Err(reject(
+                        Rule::Syntax,
+                        "continuation line without a header",
+                        line,
+                    ));
+                }
+            }
+        } else {
+            if let Some((name, start, end)) = open.take() {
+                let slot = headers
+                    .get_mut(count)
+                    .filter(|_| count < max)
+                    .ok_or(reject(Rule::TooLarge, "too many header fields", name))?;
+                finish(buf, name, start, end, slot, &mut known)?;
+                count += 1;
+            }
+            let (name, rest) = split_while(line, is_token);
+            if name.is_empty() {
+                return Err(reject(Rule::Syntax, "malformed header name", line));
+            }
+            let (_, rest) = split_while(rest, |b| b == b' ' || b == b'\t');
+            let Some((b':', value)) = rest.split_first() else {
+                return Err(reject(
+                    Rule::Syntax,
+                    "header line without a colon after the name",
+                    line,
+                ));
+            };
+            open = Some((name, line_end - value.len(), line_end));
+        }
+    };
+    if let Some((name, start, end)) = open {
+        let slot = headers
+            .get_mut(count)
+            .filter(|_| count < max)
+            .ok_or(reject(Rule::TooLarge, "too many header fields", name))?;
+        finish(buf, name, start, end, slot, &mut known)?;
+        count += 1;
+    }
+
+    let rest = buf.get(body_start..).unwrap_or_default();
+    let (body, len) = match known.content_length {
+        Some(cl) => {
+            let Some(n) = parse_u64(cl)
+                .filter(|&n| n <= u64::try_from(limits.max_message_size).unwrap_or(u64::MAX))
+            else {
+                return Err(if cl.iter().all(u8::is_ascii_digit) && !cl.is_empty() {
+                    reject(Rule::TooLarge, "Content-Length larger than the limit", cl)
+                } else {
+                    reject(Rule::Syntax, "Content-Length is not a number", cl)
+                });
+            };
+            let n = usize::try_from(n).unwrap_or(usize::MAX);
+            match rest.get(..n) {
+                Some(body) => (body, body_start + n),
+                None => {
+                    return match transport {
+                        Transport::Datagram => Err(reject(
+                            Rule::Syntax,
+                            "Content-Length larger than the body",
+                            cl,
+                        )),
+                        Transport::Stream => Ok(Status::Partial),
+                    };
+                }
+            }
+        }
+        None => match transport {
+            Transport::Datagram => (rest, buf.len()),
+            Transport::Stream => {
+                return Err(reject(
+                    Rule::Syntax,
+                    "Content-Length missing on a stream transport",
+                    b"",
+                ));
+            }
+        },
+    };
+    if len > limits.max_message_size {
+        return Err(reject(Rule::TooLarge, "message larger than the limit", b""));
+    }
+    let headers: &'h [Header<'a>] = headers;
+    Ok(Status::Complete(Request {
+        method,
+        uri,
+        headers: headers.get(..count).unwrap_or_default(),
+        body,
+        len,
+        known,
+    }))
+}

@@ -1,0 +1,373 @@
+//! The INVITE rules in policy order, and the view of an accepted INVITE.
+
+use core::net::IpAddr;
+
+use crate::class::as_str;
+use crate::head::{Header, HeaderName, Request, Status, parse_request};
+use crate::policy::Policy;
+use crate::reject::{Rejection, Rule, reject};
+use crate::sdp::{self, AudioStream, Codecs, Wants};
+use crate::value::{self, Scheme};
+
+/// An accepted INVITE: every field borrows from the message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Accepted<'a> {
+    method: &'a str,
+    request_uri: &'a str,
+    number: Option<&'a str>,
+    from_number: Option<&'a str>,
+    pai_numbers: [Option<&'a str>; 2],
+    call_id: &'a str,
+    max_forwards: u8,
+    audio: Option<AudioStream<'a>>,
+    body: &'a [u8],
+    len: usize,
+    header_count: usize,
+}
+
+impl<'a> Accepted<'a> {
+    /// The method (`INVITE`).
+    pub const fn method(&self) -> &'a str {
+        self.method
+    }
+
+    /// The Request-URI as written.
+    pub const fn request_uri(&self) -> &'a str {
+        self.request_uri
+    }
+
+    /// The Request-URI number (`+14155550123`, or without `+` when the policy allows), `None`
+    /// when it is not E.164 and the policy does not require it.
+    pub const fn number(&self) -> Option<&'a str> {
+        self.number
+    }
+
+    /// The From user part when it is an E.164 number.
+    pub const fn from_number(&self) -> Option<&'a str> {
+        self.from_number
+    }
+
+    /// The E.164 numbers of the P-Asserted-Identity values (at most two: RFC 3325 allows one
+    /// `sip:` and one `tel:` identity).
+    pub fn pai_numbers(&self) -> impl Iterator<Item = &'a str> + use<'a> {
+        self.pai_numbers.into_iter().flatten()
+    }
+
+    /// The Call-ID.
+    pub const fn call_id(&self) -> &'a str {
+        self.call_id
+    }
+
+    /// The Max-Forwards value (at least 1).
+    pub const fn max_forwards(&self) -> u8 {
+        self.max_forwards
+    }
+
+    /// The chosen audio stream of the SDP offer, if the INVITE carries one.
+    pub const fn audio(&self) -> Option<&AudioStream<'a>> {
+        self.audio.as_ref()
+    }
+
+    /// The audio connection address, if any.
+    pub fn audio_address(&self) -> Option<&'a str> {
+        self.audio.map(|a| a.address())
+    }
+
+    /// The audio RTP port, if any.
+    pub fn audio_port(&self) -> Option<u16> {
+        self.audio.map(|a| a.port())
+    }
+
+    /// The codecs offered on the chosen audio stream, in offer order (empty without SDP).
+    pub fn codecs(&self) -> Codecs<'a> {
+        match self.audio {
+            Some(a) => a.codecs(),
+            None => Codecs::empty(),
+        }
+    }
+
+    /// The body (Content-Length bytes).
+    pub const fn body(&self) -> &'a [u8] {
+        self.body
+    }
+
+    /// How many bytes of the buffer the message takes.
+    pub const fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the message takes no bytes (never true).
+    pub const fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// How many of the caller's header slots were filled.
+    pub const fn header_count(&self) -> usize {
+        self.header_count
+    }
+}
+
+fn header_str<'a>(
+    name_for_missing: &'static str,
+    v: Option<&'a [u8]>,
+) -> Result<&'a [u8], Rejection<'a>> {
+    v.ok_or(reject(Rule::Syntax, name_for_missing, b""))
+}
+
+fn str_of(s: &[u8]) -> Result<&str, Rejection<'_>> {
+    as_str(s).ok_or(reject(Rule::Syntax, "value is not UTF-8", s))
+}
+
+impl Policy<'_> {
+    /// Checks one message from `source` against the policy, in this order, stopping at the first
+    /// failure: size (513), source address (403), request syntax and framing (400, 505, 416),
+    /// method (405), Max-Forwards (483), Request-URI number (484, 404), caller ID (403), body type
+    /// (415, 406), SDP offer (400, 488).
+    ///
+    /// `headers` is the caller's storage for header slots (`[Header::EMPTY; 64]`); nothing is
+    /// allocated.
+    ///
+    /// # Errors
+    /// A [`Rejection`] carrying the SIP status to answer with and a reason. On
+    /// [`Transport::Stream`](crate::Transport::Stream) an incomplete message is
+    /// `Ok(Status::Partial)`, not an error.
+    pub fn check<'a>(
+        &self,
+        source: IpAddr,
+        message: &'a [u8],
+        headers: &mut [Header<'a>],
+    ) -> Result<Status<Accepted<'a>>, Rejection<'a>> {
+        let limits = self.limits();
+        if message.len() > limits.max_message_size {
+            return Err(reject(Rule::TooLarge, "message larger than the limit", b""));
+        }
+        if !self.acl().allows(source) {
+            return Err(reject(Rule::Source, "source address not allowed", b""));
+        }
+        let req = match parse_request(message, headers, limits, self.transport())? {
+            Status::Complete(r) => r,
+            Status::Partial => return Ok(Status::Partial),
+        };
+        self.rules(&req).map(Status::Complete)
+    }
+
+    #[allow(clippy::too_many_lines)] // the rules in policy order, read top to bottom
+    fn rules<'a>(&self, req: &Request<'_, 'a>) -> Result<Accepted<'a>, Rejection<'a>> {
+        let k = &req.known;
+        // Step 3: Request-URI and mandatory headers.
+        let ruri = value::uri(req.uri()).map_err(|why| reject(Rule::Syntax, why, req.uri()))?;
+        if ruri.scheme == Scheme::Other {
+            return Err(reject(
+                Rule::UriScheme,
+                "Request-URI scheme is not sip, sips or tel",
+                req.uri(),
+            ));
+        }
+        if ruri.headers {
+            return Err(reject(
+                Rule::Syntax,
+                "Request-URI carries headers ('?')",
+                req.uri(),
+            ));
+        }
+        if k.via == 0 {
+            return Err(reject(Rule::Syntax, "Via header missing", b""));
+        }
+        let mut top = true;
+        for h in req
+            .headers()
+            .iter()
+            .filter(|h| h.known() == HeaderName::Via)
+        {
+            let branch =
+                value::via(h.value()).map_err(|why| reject(Rule::Syntax, why, h.value()))?;
+            if top && self.via_branch() && !branch {
+                return Err(reject(Rule::Syntax, "topmost Via has no branch", h.value()));
+            }
+            top = false;
+        }
+        let from = header_str("From header missing", k.from)?;
+        let (from_addr, rest) =
+            value::name_addr(from).map_err(|why| reject(Rule::Syntax, why, from))?;
+        if !rest.is_empty() {
+            return Err(reject(Rule::Syntax, "more than one address in From", from));
+        }
+        if from_addr.tag.is_none_or(<[u8]>::is_empty) {
+            return Err(reject(Rule::Syntax, "From has no tag", from));
+        }
+        let from_uri = value::uri(from_addr.uri).map_err(|why| reject(Rule::Syntax, why, from))?;
+        let to = header_str("To header missing", k.to)?;
+        let (_, rest) = value::name_addr(to).map_err(|why| reject(Rule::Syntax, why, to))?;
+        if !rest.is_empty() {
+            return Err(reject(Rule::Syntax, "more than one address in To", to));
+        }
+        let call_id = header_str("Call-ID header missing", k.call_id)?;
+        value::call_id(call_id).map_err(|why| reject(Rule::Syntax, why, call_id))?;
+        let cseq = header_str("CSeq header missing", k.cseq)?;
+        let cseq_method = value::cseq(cseq).map_err(|why| reject(Rule::Syntax, why, cseq))?;
+        if cseq_method != req.method() {
+            return Err(reject(
+                Rule::Syntax,
+                "CSeq method does not match the request line",
+                cseq_method,
+            ));
+        }
+        let mf = header_str("Max-Forwards header missing", k.max_forwards)?;
+        let max_forwards = value::max_forwards(mf).map_err(|why| reject(Rule::Syntax, why, mf))?;
+        let is_sdp = match k.content_type {
+            Some(ct) => {
+                value::is_sdp_media_type(ct).map_err(|why| reject(Rule::Syntax, why, ct))?
+            }
+            None => false,
+        };
+        let mut pai = [None, None];
+        let mut pai_uris = [None, None];
+        let mut slot = 0usize;
+        if k.pai > 0 {
+            for h in req
+                .headers()
+                .iter()
+                .filter(|h| h.known() == HeaderName::PAssertedIdentity)
+            {
+                let mut rest = h.value();
+                loop {
+                    let (addr, r) = value::name_addr(rest)
+                        .map_err(|why| reject(Rule::Syntax, why, h.value()))?;
+                    let uri =
+                        value::uri(addr.uri).map_err(|why| reject(Rule::Syntax, why, h.value()))?;
+                    let place = pai_uris.get_mut(slot).ok_or(reject(
+                        Rule::Syntax,
+                        "more than two P-Asserted-Identity values",
+                        h.value(),
+                    ))?;
+                    *place = Some((uri, addr.uri));
+                    slot += 1;
+                    match r.split_first() {
+                        Some((b',', next)) => rest = next,
+                        _ => break,
+                    }
+                }
+            }
+        }
+
+        // Step 4: method.
+        if req.method() != b"INVITE" {
+            return Err(reject(Rule::Method, "method is not INVITE", req.method()));
+        }
+        // Step 5: Max-Forwards.
+        if max_forwards == 0 {
+            return Err(reject(Rule::TooManyHops, "Max-Forwards is 0", mf));
+        }
+        // Step 6: Request-URI number.
+        let plus = self.plus();
+        let number = match ruri.user.and_then(|u| value::e164(u, plus)) {
+            Some(n) => Some(str_of(n)?),
+            None if self.e164_request_uri() => {
+                return Err(reject(
+                    Rule::NotE164,
+                    "Request-URI user part is not an E.164 number",
+                    ruri.user.unwrap_or(req.uri()),
+                ));
+            }
+            None => None,
+        };
+        if let (Some(list), Some(n)) = (self.numbers(), number)
+            && !list.contains(n)
+        {
+            return Err(reject(
+                Rule::UnknownNumber,
+                "Request-URI number is not served here",
+                n.as_bytes(),
+            ));
+        }
+        // Step 7: caller ID.
+        let from_number = from_uri.user.and_then(|u| value::e164(u, plus));
+        if self.e164_caller_id() && from_number.is_none() {
+            return Err(reject(
+                Rule::CallerId,
+                "From user part is not an E.164 number",
+                from_addr.uri,
+            ));
+        }
+        for (slot, found) in pai.iter_mut().zip(pai_uris) {
+            if let Some((uri, raw)) = found {
+                let n = uri.user.and_then(|u| value::e164(u, plus));
+                if self.e164_caller_id() && n.is_none() {
+                    return Err(reject(
+                        Rule::CallerId,
+                        "P-Asserted-Identity user part is not an E.164 number",
+                        raw,
+                    ));
+                }
+                *slot = match n {
+                    Some(n) => Some(str_of(n)?),
+                    None => None,
+                };
+            }
+        }
+        // Step 8: body type.
+        let body = req.body();
+        if self.sdp_required() {
+            if body.is_empty() {
+                return Err(reject(Rule::Media, "the INVITE carries no SDP offer", b""));
+            }
+            if !is_sdp {
+                return Err(reject(
+                    Rule::MediaType,
+                    "body is not application/sdp",
+                    k.content_type.unwrap_or_default(),
+                ));
+            }
+        }
+        if let Some(accept) = k.accept
+            && is_sdp
+            && !value::accepts_sdp(accept).map_err(|why| reject(Rule::Syntax, why, accept))?
+        {
+            return Err(reject(
+                Rule::NotAcceptable,
+                "Accept excludes application/sdp",
+                accept,
+            ));
+        }
+        // Step 9: SDP.
+        let audio = if is_sdp && !body.is_empty() {
+            let wants = Wants {
+                codec: self.required_codec(),
+                telephone_event: self.telephone_event(),
+            };
+            sdp::check(body, &wants, self.limits())?
+        } else {
+            None
+        };
+
+        Ok(Accepted {
+            method: str_of(req.method())?,
+            request_uri: str_of(req.uri())?,
+            number,
+            from_number: match from_number {
+                Some(n) => Some(str_of(n)?),
+                None => None,
+            },
+            pai_numbers: pai,
+            call_id: str_of(call_id)?,
+            max_forwards,
+            audio,
+            body,
+            len: req.len(),
+            header_count: req.headers().len(),
+        })
+    }
+}
+
+/// Checks one INVITE against `policy`: the free-function form of [`Policy::check`].
+///
+/// # Errors
+/// See [`Policy::check`].
+pub fn check_invite<'a>(
+    policy: &Policy<'_>,
+    source: IpAddr,
+    message: &'a [u8],
+    headers: &mut [Header<'a>],
+) -> Result<Status<Accepted<'a>>, Rejection<'a>> {
+    policy.check(source, message, headers)
+}

@@ -1,0 +1,452 @@
+//! The policy an INVITE is checked against, built without allocation and in `const` context.
+
+use core::fmt;
+use core::net::IpAddr;
+
+use crate::cidr::Cidr;
+
+/// Which source addresses may send INVITEs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Acl<'p> {
+    /// Any source address.
+    Any,
+    /// Only addresses inside one of these blocks (an empty list refuses everyone).
+    Cidrs(&'p [Cidr]),
+}
+
+impl Acl<'_> {
+    /// Whether `ip` may send.
+    pub fn allows(&self, ip: IpAddr) -> bool {
+        match self {
+            Self::Any => true,
+            Self::Cidrs(list) => list.iter().any(|c| c.contains(ip)),
+        }
+    }
+}
+
+/// Whether an E.164 number must carry its leading `+`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Plus {
+    /// `+14155550123` and `14155550123` are both accepted.
+    Optional,
+    /// Only `+14155550123` is accepted.
+    Required,
+}
+
+/// How the message arrived, which decides what an incomplete message means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Transport {
+    /// UDP: the buffer is the whole datagram. A body shorter than Content-Length is a 400, bytes
+    /// after Content-Length are ignored, and a missing Content-Length means "the rest".
+    Datagram,
+    /// TCP or TLS: the buffer is what has arrived so far. An incomplete message is
+    /// [`Status::Partial`](crate::Status::Partial) and Content-Length is mandatory.
+    Stream,
+}
+
+/// A codec the policy can require, matched by static payload type or by `a=rtpmap` name and
+/// clock rate (ASCII case-insensitive).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Codec {
+    name: &'static str,
+    clock_rate: u32,
+    static_pt: Option<u8>,
+}
+
+impl Codec {
+    /// G.711 µ-law: static payload type 0 or `PCMU/8000`.
+    pub const PCMU: Self = Self::new("PCMU", 8000, Some(0));
+    /// G.711 A-law: static payload type 8 or `PCMA/8000`.
+    pub const PCMA: Self = Self::new("PCMA", 8000, Some(8));
+    /// G.722: static payload type 9 or `G722/8000` (the RTP clock is 8000 by RFC 3551).
+    pub const G722: Self = Self::new("G722", 8000, Some(9));
+    /// G.729: static payload type 18 or `G729/8000`.
+    pub const G729: Self = Self::new("G729", 8000, Some(18));
+    /// Opus: dynamic only, `opus/48000`.
+    pub const OPUS: Self = Self::new("opus", 48000, None);
+
+    /// A codec by encoding name, RTP clock rate and static payload type (if it has one).
+    pub const fn new(name: &'static str, clock_rate: u32, static_pt: Option<u8>) -> Self {
+        Self {
+            name,
+            clock_rate,
+            static_pt,
+        }
+    }
+
+    /// The encoding name as in `a=rtpmap`.
+    pub const fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// The RTP clock rate.
+    pub const fn clock_rate(&self) -> u32 {
+        self.clock_rate
+    }
+
+    /// The static RTP payload type, if any.
+    pub const fn static_payload_type(&self) -> Option<u8> {
+        self.static_pt
+    }
+}
+
+/// The named limits that bound the work done per message. The defaults accept every valid
+/// message of RFC 4475, `longreq` (3.5 KB, 44 header lines, 594-byte lines) included.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Limits {
+    /// Largest message in bytes (head and body); larger is 513. Default 16 384.
+    pub max_message_size: usize,
+    /// Most header fields (after unfolding); more is 513. The caller's header slots also cap
+    /// this. Default 64.
+    pub max_headers: usize,
+    /// Longest physical line in bytes, without its line end; longer is 513. Default 4 096.
+    pub max_line_length: usize,
+    /// Most lines in the SDP body; more is 513. Default 256.
+    pub max_sdp_lines: usize,
+}
+
+impl Limits {
+    /// The default limits.
+    pub const DEFAULT: Self = Self {
+        max_message_size: 16_384,
+        max_headers: 64,
+        max_line_length: 4_096,
+        max_sdp_lines: 256,
+    };
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
+/// Why a list of numbers was refused by [`Numbers::new`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum NumbersError {
+    /// Entry at this index is not `+` followed by 7 to 15 digits, the first not `0`.
+    NotE164(usize),
+    /// Entry at this index is not strictly greater than the one before it.
+    NotSorted(usize),
+}
+
+impl fmt::Display for NumbersError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NotE164(i) => write!(
+                f,
+                "number #{i} is not E.164: expected + and 7 to 15 digits, the first not 0"
+            ),
+            Self::NotSorted(i) => write!(
+                f,
+                "number #{i} is out of order: the list must be sorted ascending without duplicates"
+            ),
+        }
+    }
+}
+
+impl core::error::Error for NumbersError {}
+
+/// A sorted, duplicate-free list of E.164 numbers (`"+14155550123"`), searched by binary
+/// search without allocation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Numbers<'p> {
+    list: &'p [&'p str],
+}
+
+/// Whether `n` is `+` and 7..=15 digits, the first not `0`.
+const fn is_plus_e164(n: &[u8]) -> bool {
+    match n.split_first() {
+        Some((b'+', digits)) => is_e164_digits(digits),
+        _ => false,
+    }
+}
+
+/// Whether `d` is 7..=15 ASCII digits, the first not `0`.
+pub(crate) const fn is_e164_digits(d: &[u8]) -> bool {
+    if d.len() < 7 || d.len() > 15 {
+        return false;
+    }
+    let mut rest = d;
+    let mut first = true;
+    while let Some((b, r)) = rest.split_first() {
+        if !b.is_ascii_digit() || (first && *b == b'0') {
+            return false;
+        }
+        first = false;
+        rest = r;
+    }
+    true
+}
+
+/// Byte-wise ordering usable in `const` context.
+const fn less(a: &[u8], b: &[u8]) -> bool {
+    let (mut a, mut b) = (a, b);
+    loop {
+        match (a.split_first(), b.split_first()) {
+            (Some((x, ra)), Some((y, rb))) => {
+                if *x != *y {
+                    return *x < *y;
+                }
+                a = ra;
+                b = rb;
+            }
+            (None, Some(_)) => return true,
+            _ => return false,
+        }
+    }
+}
+
+impl<'p> Numbers<'p> {
+    /// Checks that every entry is `+` and 7 to 15 digits and that the list is strictly
+    /// ascending (as `sort()` on the strings leaves it).
+    ///
+    /// # Errors
+    /// [`NumbersError::NotE164`] or [`NumbersError::NotSorted`] with the offending index.
+    ///
+    /// ```
+    /// use sip_rules::Numbers;
+    /// const DIDS: Numbers<'static> = match Numbers::new(&["+14155550100", "+14155550123"]) {
+    ///     Ok(n) => n,
+    ///     Err(_) => panic!("bad numbers"),
+    /// };
+    /// assert!(DIDS.contains("+14155550123"));
+    /// assert!(!DIDS.contains("+14155550124"));
+    /// ```
+    pub const fn new(list: &'p [&'p str]) -> Result<Self, NumbersError> {
+        let mut i = 0;
+        let mut prev: Option<&[u8]> = None;
+        let mut rest = list;
+        while let Some((n, r)) = rest.split_first() {
+            let n = n.as_bytes();
+            if !is_plus_e164(n) {
+                return Err(NumbersError::NotE164(i));
+            }
+            if let Some(p) = prev
+                && !less(p, n)
+            {
+                return Err(NumbersError::NotSorted(i));
+            }
+            prev = Some(n);
+            rest = r;
+            i += 1;
+        }
+        Ok(Self { list })
+    }
+
+    /// The numbers.
+    pub const fn as_slice(&self) -> &'p [&'p str] {
+        self.list
+    }
+
+    /// Whether `number` (with or without its `+`) is in the list.
+    pub fn contains(&self, number: &str) -> bool {
+        let digits = number.strip_prefix('+').unwrap_or(number).as_bytes();
+        self.list
+            .binary_search_by(|n| n.as_bytes().get(1..).unwrap_or_default().cmp(digits))
+            .is_ok()
+    }
+}
+
+/// The rules an INVITE is checked against, in the order of [`Policy::check`].
+///
+/// Built with `const` methods; it borrows the ACL and the numbers and never allocates.
+///
+/// ```
+/// use sip_rules::{Acl, Codec, Numbers, Plus, Policy};
+/// static NUMBERS: [&str; 1] = ["+14155550123"];
+/// const POLICY: Policy<'static> = Policy::new(Acl::Any)
+///     .with_plus(Plus::Required)
+///     .require_telephone_event(true);
+/// let with_numbers = POLICY.with_numbers(Numbers::new(&NUMBERS).unwrap());
+/// assert_eq!(with_numbers.required_codec(), Some(Codec::PCMU));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[allow(clippy::struct_excessive_bools)] // independent switches of the policy, each with a const setter
+pub struct Policy<'p> {
+    acl: Acl<'p>,
+    numbers: Option<Numbers<'p>>,
+    plus: Plus,
+    e164_request_uri: bool,
+    e164_caller: bool,
+    via_branch: bool,
+    sdp: bool,
+    codec: Option<Codec>,
+    telephone_event: bool,
+    transport: Transport,
+    limits: Limits,
+}
+
+impl<'p> Policy<'p> {
+    /// The interconnect default for `acl`: Request-URI must be E.164 (`+` optional), any number,
+    /// caller ID not checked, topmost Via must carry a branch, SDP required with PCMU,
+    /// telephone-event not required, UDP, [`Limits::DEFAULT`].
+    pub const fn new(acl: Acl<'p>) -> Self {
+        Self {
+            acl,
+            numbers: None,
+            plus: Plus::Optional,
+            e164_request_uri: true,
+            e164_caller: false,
+            via_branch: true,
+            sdp: true,
+            codec: Some(Codec::PCMU),
+            telephone_event: false,
+            transport: Transport::Datagram,
+            limits: Limits::DEFAULT,
+        }
+    }
+
+    /// Only the protocol rules: any source, any Request-URI, no SDP requirement (an SDP body is
+    /// still validated), no Via branch requirement (RFC 2543 peers), UDP, default limits.
+    pub const fn permissive() -> Policy<'static> {
+        Policy {
+            acl: Acl::Any,
+            numbers: None,
+            plus: Plus::Optional,
+            e164_request_uri: false,
+            e164_caller: false,
+            via_branch: false,
+            sdp: false,
+            codec: None,
+            telephone_event: false,
+            transport: Transport::Datagram,
+            limits: Limits::DEFAULT,
+        }
+    }
+
+    /// Replaces the source-address rule.
+    #[must_use]
+    pub const fn with_acl(mut self, acl: Acl<'p>) -> Self {
+        self.acl = acl;
+        self
+    }
+
+    /// Accepts only INVITEs whose Request-URI number is in `numbers` (else 404).
+    /// Also turns on the E.164 Request-URI rule.
+    #[must_use]
+    pub const fn with_numbers(mut self, numbers: Numbers<'p>) -> Self {
+        self.numbers = Some(numbers);
+        self.e164_request_uri = true;
+        self
+    }
+
+    /// Whether E.164 numbers must carry a `+`.
+    #[must_use]
+    pub const fn with_plus(mut self, plus: Plus) -> Self {
+        self.plus = plus;
+        self
+    }
+
+    /// Whether the Request-URI user part must be an E.164 number (else 484).
+    #[must_use]
+    pub const fn require_e164_request_uri(mut self, on: bool) -> Self {
+        self.e164_request_uri = on;
+        self
+    }
+
+    /// Whether the From and P-Asserted-Identity user parts must be E.164 numbers (else 403).
+    #[must_use]
+    pub const fn require_e164_caller_id(mut self, on: bool) -> Self {
+        self.e164_caller = on;
+        self
+    }
+
+    /// Whether the topmost Via must carry a `branch` parameter (else 400).
+    #[must_use]
+    pub const fn require_via_branch(mut self, on: bool) -> Self {
+        self.via_branch = on;
+        self
+    }
+
+    /// Whether the INVITE must carry an `application/sdp` offer (else 415, or 488 without body).
+    #[must_use]
+    pub const fn require_sdp(mut self, on: bool) -> Self {
+        self.sdp = on;
+        self
+    }
+
+    /// The codec an audio stream must offer (else 488); `None` for any.
+    #[must_use]
+    pub const fn with_required_codec(mut self, codec: Option<Codec>) -> Self {
+        self.codec = codec;
+        self
+    }
+
+    /// Whether the chosen audio stream must offer `telephone-event` (RFC 4733; else 488).
+    #[must_use]
+    pub const fn require_telephone_event(mut self, on: bool) -> Self {
+        self.telephone_event = on;
+        self
+    }
+
+    /// How messages arrive.
+    #[must_use]
+    pub const fn with_transport(mut self, transport: Transport) -> Self {
+        self.transport = transport;
+        self
+    }
+
+    /// Replaces the limits.
+    #[must_use]
+    pub const fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// The source-address rule.
+    pub const fn acl(&self) -> Acl<'p> {
+        self.acl
+    }
+
+    /// The numbers, if the policy lists them.
+    pub const fn numbers(&self) -> Option<Numbers<'p>> {
+        self.numbers
+    }
+
+    /// The `+` rule for E.164 numbers.
+    pub const fn plus(&self) -> Plus {
+        self.plus
+    }
+
+    /// Whether the Request-URI must be E.164.
+    pub const fn e164_request_uri(&self) -> bool {
+        self.e164_request_uri
+    }
+
+    /// Whether From and P-Asserted-Identity must be E.164.
+    pub const fn e164_caller_id(&self) -> bool {
+        self.e164_caller
+    }
+
+    /// Whether the topmost Via must carry a branch.
+    pub const fn via_branch(&self) -> bool {
+        self.via_branch
+    }
+
+    /// Whether an SDP offer is required.
+    pub const fn sdp_required(&self) -> bool {
+        self.sdp
+    }
+
+    /// The required codec.
+    pub const fn required_codec(&self) -> Option<Codec> {
+        self.codec
+    }
+
+    /// Whether telephone-event is required.
+    pub const fn telephone_event(&self) -> bool {
+        self.telephone_event
+    }
+
+    /// The transport.
+    pub const fn transport(&self) -> Transport {
+        self.transport
+    }
+
+    /// The limits.
+    pub const fn limits(&self) -> &Limits {
+        &self.limits
+    }
+}

@@ -1,0 +1,533 @@
+//! A one-pass SDP offer walker (RFC 8866 / 4566, RFC 3264): every line is dispatched on its
+//! type letter and each value is consumed in full; nothing is allocated.
+
+use core::net::{Ipv4Addr, Ipv6Addr};
+
+use crate::class::{as_str, eq_lower, is_token, parse_u64, split_while};
+use crate::policy::{Codec, Limits};
+use crate::reject::{Rejection, Rule, reject};
+
+/// Payload types 96 to 127: dynamic, so each needs an `a=rtpmap` (RFC 3551).
+const DYNAMIC: u128 = !((1u128 << 96) - 1);
+
+/// The audio stream chosen from an offer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AudioStream<'a> {
+    address: &'a str,
+    port: u16,
+    formats: &'a [u8],
+    section: &'a [u8],
+    telephone_event: bool,
+}
+
+impl<'a> AudioStream<'a> {
+    /// The connection address (`c=` of the media section, else of the session).
+    pub const fn address(&self) -> &'a str {
+        self.address
+    }
+
+    /// The RTP port (never 0: a disabled stream is never chosen).
+    pub const fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Whether the stream offers `telephone-event` (RFC 4733).
+    pub const fn telephone_event(&self) -> bool {
+        self.telephone_event
+    }
+
+    /// The offered codecs, in the order of the `m=` line.
+    pub fn codecs(&self) -> Codecs<'a> {
+        Codecs {
+            formats: self.formats,
+            section: self.section,
+        }
+    }
+}
+
+/// One offered payload type with its encoding (from `a=rtpmap`, or the RFC 3551 name of a
+/// well-known static type).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OfferedCodec<'a> {
+    /// RTP payload type.
+    pub payload_type: u8,
+    /// Encoding name (`PCMU`, `telephone-event`, ...), if known.
+    pub encoding: Option<&'a str>,
+    /// RTP clock rate, if known.
+    pub clock_rate: Option<u32>,
+}
+
+/// Iterator over the codecs of an [`AudioStream`], in offer order.
+#[derive(Clone, Debug)]
+pub struct Codecs<'a> {
+    formats: &'a [u8],
+    section: &'a [u8],
+}
+
+/// The RFC 3551 name and clock rate of well-known static payload types.
+fn static_codec(pt: u8) -> Option<(&'static str, u32)> {
+    Some(match pt {
+        0 => ("PCMU", 8000),
+        3 => ("GSM", 8000),
+        4 => ("G723", 8000),
+        8 => ("PCMA", 8000),
+        9 => ("G722", 8000),
+        13 => ("CN", 8000),
+        18 => ("G729", 8000),
+        _ => return None,
+    })
+}
+
+impl<'a> Iterator for Codecs<'a> {
+    type Item = OfferedCodec<'a>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let s = self.formats.strip_prefix(b" ").unwrap_or(self.formats);
+        let (fmt, rest) = split_while(s, |b| b != b' ');
+        if fmt.is_empty() {
+            return None;
+        }
+        self.formats = rest;
+        let payload_type = parse_u64(fmt).and_then(|n| u8::try_from(n).ok())?;
+        let mut found = None;
+        for line in self.section.split(|&b| b == b'\n') {
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            if let Some(map) = line.strip_prefix(b"a=rtpmap:")
+                && let Ok((pt, name, rate)) = rtpmap(map)
+                && pt == payload_type
+            {
+                found = Some((as_str(name), rate));
+                break;
+            }
+        }
+        let (encoding, clock_rate) = match found {
+            Some(f) => f,
+            None => match static_codec(payload_type) {
+                Some((n, r)) => (Some(n), Some(r)),
+                None => (None, None),
+            },
+        };
+        Some(OfferedCodec {
+            payload_type,
+            encoding,
+            clock_rate,
+        })
+    }
+}
+
+/// What the policy asks of the offer.
+pub(crate) struct Wants {
+    pub(crate) codec: Option<Codec>,
+    pub(crate) telephone_event: bool,
+}
+
+/// The media section being read.
+#[derive(Clone, Copy)]
+struct Section<'a> {
+    audio: bool,
+    rtp: bool,
+    port: u16,
+    formats: &'a [u8],
+    start: usize,
+    connection: Option<&'a str>,
+    fmt_mask: u128,
+    rtpmap_mask: u128,
+    codec_mask: u128,
+    te_mask: u128,
+}
+
+/// Parses `pt SP name [/ rate [/ params]]`.
+fn rtpmap(v: &[u8]) -> Result<(u8, &[u8], Option<u32>), &'static str> {
+    let (pt, rest) = split_while(v, |b| b.is_ascii_digit());
+    let pt = parse_u64(pt)
+        .and_then(|n| u8::try_from(n).ok())
+        .filter(|&n| n < 128)
+        .ok_or("a=rtpmap payload type is not a number from 0 to 127")?;
+    let rest = rest.strip_prefix(b" ").ok_or("malformed a=rtpmap")?;
+    let (name, rest) = split_while(rest, is_token);
+    if name.is_empty() {
+        return Err("a=rtpmap without an encoding name");
+    }
+    let rate = match rest.split_first() {
+        None => None,
+        Some((b'/', r)) => {
+            let (digits, more) = split_while(r, |b| b.is_ascii_digit());
+            let rate = parse_u64(digits)
+                .and_then(|n| u32::try_from(n).ok())
+                .ok_or("a=rtpmap clock rate is not a number")?;
+            match more.split_first() {
+                None => {}
+                Some((b'/', p)) if !p.is_empty() && p.iter().all(|&b| is_token(b)) => {}
+                _ => return Err("malformed a=rtpmap"),
+            }
+            Some(rate)
+        }
+        Some(_) => return Err("malformed a=rtpmap"),
+    };
+    Ok((pt, name, rate))
+}
+
+/// Parses a `c=` value: `IN IP4 address[/ttl[/n]]` or `IN IP6 address[/n]`.
+fn connection(v: &[u8]) -> Result<&[u8], &'static str> {
+    let mut parts = v.split(|&b| b == b' ');
+    let (Some(net), Some(ty), Some(addr), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err("c= must be: IN IP4|IP6 address");
+    };
+    if net != b"IN" {
+        return Err("c= network type is not IN");
+    }
+    let addr = match memchr::memchr(b'/', addr) {
+        Some(n) => addr.get(..n).unwrap_or_default(),
+        None => addr,
+    };
+    let text = as_str(addr).ok_or("c= address is not ASCII")?;
+    let valid = match ty {
+        b"IP4" => text.parse::<Ipv4Addr>().is_ok(),
+        b"IP6" => text.parse::<Ipv6Addr>().is_ok(),
+        _ => return Err("c= address type is neither IP4 nor IP6"),
+    };
+    if valid {
+        Ok(addr)
+    } else {
+        Err("c= address is not an IP address of its type")
+    }
+}
+
+/// The numeric fields of a line split by single spaces.
+fn all_digits(s: &[u8]) -> bool {
+    !s.is_empty() && s.iter().all(u8::is_ascii_digit)
+}
+
+/// Checks an SDP offer and picks the audio stream the policy wants.
+///
+/// Returns `Ok(None)` when no audio stream is enabled and the policy requires none.
+#[allow(clippy::too_many_lines)] // one pass over the offer, kept in one place
+pub(crate) fn check<'a>(
+    body: &'a [u8],
+    wants: &Wants,
+    limits: &Limits,
+) -> Result<Option<AudioStream<'a>>, Rejection<'a>> {
+    let bad = |why: &'static str, line: &'a [u8]| Err(reject(Rule::Sdp, why, line));
+    let mut at = 0usize;
+    let mut n = 0usize;
+    let mut blank = false;
+    let mut session_c: Option<&'a str> = None;
+    let mut seen_t = false;
+    let mut section: Option<Section<'a>> = None;
+    let mut chosen: Option<AudioStream<'a>> = None;
+    let mut any_audio: Option<AudioStream<'a>> = None;
+
+    loop {
+        let rest = body.get(at..).unwrap_or_default();
+        let line_start = at;
+        let (line, done) = if rest.is_empty() {
+            (&[][..], true)
+        } else {
+            let Some(end) = memchr::memchr(b'\n', rest) else {
+                return bad("SDP line without a line end (truncated body?)", rest);
+            };
+            at += end + 1;
+            let raw = rest.get(..end).unwrap_or_default();
+            (raw.strip_suffix(b"\r").unwrap_or(raw), false)
+        };
+        if (done || line.first() == Some(&b'm'))
+            && let Some(s) = section.take()
+        {
+            let end = if done { body.len() } else { line_start };
+            finish(s, body, end, session_c, wants, &mut chosen, &mut any_audio)?;
+        }
+        if done {
+            break;
+        }
+        if line.is_empty() {
+            blank = true;
+            continue;
+        }
+        if blank {
+            return bad("SDP line after an empty line", line);
+        }
+        n += 1;
+        if n > limits.max_sdp_lines {
+            return Err(reject(
+                Rule::TooLarge,
+                "more SDP lines than the limit",
+                line,
+            ));
+        }
+        let (Some(&kind), Some(b'='), Some(value)) = (line.first(), line.get(1), line.get(2..))
+        else {
+            return bad("SDP line is not <letter>=<value>", line);
+        };
+        match (n, kind) {
+            (1, b'v') => {
+                if value != b"0" {
+                    return bad("SDP version is not v=0", line);
+                }
+                continue;
+            }
+            (1, _) => return bad("SDP does not start with v=0", line),
+            (2, b'o') => {
+                let mut f = value.split(|&b| b == b' ');
+                let fields = [f.next(), f.next(), f.next(), f.next(), f.next(), f.next()];
+                let ok = f.next().is_none()
+                    && fields.iter().all(|x| x.is_some_and(|x| !x.is_empty()))
+                    && fields.get(1).copied().flatten().is_some_and(all_digits)
+                    && fields.get(2).copied().flatten().is_some_and(all_digits);
+                if !ok {
+                    return bad("malformed o= line", line);
+                }
+                continue;
+            }
+            (2, _) => return bad("SDP o= line missing", line),
+            (3, b's') => {
+                if value.is_empty() {
+                    return bad("empty s= line", line);
+                }
+                continue;
+            }
+            (3, _) => return bad("SDP s= line missing", line),
+            _ => {}
+        }
+        match section.as_mut() {
+            None => match kind {
+                b'i' | b'u' | b'e' | b'p' | b'b' | b'r' | b'z' | b'k' => {}
+                b'c' => {
+                    let addr = connection(value).map_err(|why| reject(Rule::Sdp, why, line))?;
+                    session_c = as_str(addr);
+                }
+                b't' => {
+                    let mut f = value.split(|&b| b == b' ');
+                    if !(f.next().is_some_and(all_digits)
+                        && f.next().is_some_and(all_digits)
+                        && f.next().is_none())
+                    {
+                        return bad("malformed t= line", line);
+                    }
+                    seen_t = true;
+                }
+                b'a' => attribute(value, None).map_err(|why| reject(Rule::Sdp, why, line))?,
+                b'm' => {
+                    if !seen_t {
+                        return bad("SDP t= line missing before m=", line);
+                    }
+                    section =
+                        Some(media(value, line_start).map_err(|why| reject(Rule::Sdp, why, line))?);
+                }
+                _ => return bad("unknown or misplaced SDP line", line),
+            },
+            Some(s) => match kind {
+                b'i' | b'b' | b'k' => {}
+                b'c' => {
+                    let addr = connection(value).map_err(|why| reject(Rule::Sdp, why, line))?;
+                    s.connection = as_str(addr);
+                }
+                b'a' => attribute(value, Some((s, wants)))
+                    .map_err(|why| reject(Rule::Sdp, why, line))?,
+                b'm' => {
+                    section =
+                        Some(media(value, line_start).map_err(|why| reject(Rule::Sdp, why, line))?);
+                }
+                _ => return bad("unknown or misplaced SDP line", line),
+            },
+        }
+    }
+    if n < 3 {
+        return bad("SDP offer incomplete: v=, o= and s= are required", body);
+    }
+    if !seen_t {
+        return bad("SDP t= line missing", body);
+    }
+    match (wants.codec, chosen, any_audio) {
+        (Some(_), None, _) => Err(reject(
+            Rule::Media,
+            "no audio stream offers the required codec",
+            b"",
+        )),
+        (None, None, None) => Ok(None),
+        (_, Some(a), _) | (None, None, Some(a)) => {
+            if wants.telephone_event && !a.telephone_event {
+                Err(reject(
+                    Rule::Media,
+                    "the audio stream offers no telephone-event",
+                    b"",
+                ))
+            } else {
+                Ok(Some(a))
+            }
+        }
+    }
+}
+
+/// Parses an `m=` value into a new section.
+fn media(v: &[u8], start: usize) -> Result<Section<'_>, &'static str> {
+    let (kind, rest) = split_while(v, is_token);
+    let rest = rest.strip_prefix(b" ").ok_or("malformed m= line")?;
+    let (port, rest) = split_while(rest, |b| b.is_ascii_digit());
+    let port = parse_u64(port)
+        .and_then(|p| u16::try_from(p).ok())
+        .ok_or("m= port is not a number from 0 to 65535")?;
+    let rest = match rest.split_first() {
+        Some((b'/', r)) => {
+            let (count, r) = split_while(r, |b| b.is_ascii_digit());
+            if count.is_empty() {
+                return Err("malformed m= port count");
+            }
+            r
+        }
+        _ => rest,
+    };
+    let rest = rest.strip_prefix(b" ").ok_or("malformed m= line")?;
+    let (proto, formats) = split_while(rest, |b| is_token(b) || b == b'/');
+    if kind.is_empty() || proto.is_empty() || !formats.starts_with(b" ") {
+        return Err("malformed m= line");
+    }
+    let rtp = proto.windows(4).any(|w| w == b"RTP/");
+    let mut fmt_mask = 0u128;
+    let mut list = formats;
+    while let Some((b' ', r)) = list.split_first() {
+        let (fmt, r) = split_while(r, |b| b != b' ');
+        if fmt.is_empty() {
+            return Err("empty m= format");
+        }
+        if rtp {
+            let pt = parse_u64(fmt)
+                .filter(|&n| n < 128)
+                .ok_or("m= RTP payload type is not a number from 0 to 127")?;
+            fmt_mask |= 1u128 << pt;
+        } else if !fmt.iter().all(|&b| is_token(b) || b == b'/') {
+            return Err("malformed m= format");
+        }
+        list = r;
+    }
+    Ok(Section {
+        audio: kind == b"audio",
+        rtp,
+        port,
+        formats,
+        start,
+        connection: None,
+        fmt_mask,
+        rtpmap_mask: 0,
+        codec_mask: 0,
+        te_mask: 0,
+    })
+}
+
+/// Checks an `a=` value; inside a media section, records rtpmaps.
+fn attribute(v: &[u8], section: Option<(&mut Section<'_>, &Wants)>) -> Result<(), &'static str> {
+    let (name, rest) = split_while(v, is_token);
+    if name.is_empty() {
+        return Err("malformed a= line");
+    }
+    let value = match rest.split_first() {
+        None => return Ok(()),
+        Some((b':', value)) => value,
+        Some(_) => return Err("malformed a= line"),
+    };
+    match name {
+        b"rtpmap" => {
+            let (pt, enc, rate) = rtpmap(value)?;
+            if let Some((s, wants)) = section {
+                let bit = 1u128 << pt;
+                s.rtpmap_mask |= bit;
+                if let Some(c) = wants.codec
+                    && eq_ascii(enc, c.name().as_bytes())
+                    && rate == Some(c.clock_rate())
+                {
+                    s.codec_mask |= bit;
+                }
+                if eq_lower(enc, b"telephone-event") {
+                    s.te_mask |= bit;
+                }
+            }
+        }
+        b"fmtp" => {
+            let (fmt, rest) = split_while(value, |b| b != b' ');
+            if fmt.is_empty() || !rest.starts_with(b" ") {
+                return Err("malformed a=fmtp");
+            }
+            if section.is_some_and(|(s, _)| s.rtp) && parse_u64(fmt).is_none_or(|n| n > 127) {
+                return Err("a=fmtp payload type is not a number from 0 to 127");
+            }
+        }
+        b"ptime" | b"maxptime" => {
+            let (int, frac) = split_while(value, |b| b.is_ascii_digit());
+            let frac_ok = match frac.split_first() {
+                None => true,
+                Some((b'.', d)) => all_digits(d),
+                Some(_) => false,
+            };
+            if int.is_empty() || !frac_ok {
+                return Err("a=ptime or a=maxptime is not a number");
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// ASCII case-insensitive equality.
+fn eq_ascii(a: &[u8], b: &[u8]) -> bool {
+    a.eq_ignore_ascii_case(b)
+}
+
+/// Closes a media section: checks it and maybe chooses it.
+fn finish<'a>(
+    s: Section<'a>,
+    body: &'a [u8],
+    end: usize,
+    session_c: Option<&'a str>,
+    wants: &Wants,
+    chosen: &mut Option<AudioStream<'a>>,
+    any_audio: &mut Option<AudioStream<'a>>,
+) -> Result<(), Rejection<'a>> {
+    let section = body.get(s.start..end).unwrap_or_default();
+    let Some(address) = s.connection.or(session_c) else {
+        return Err(reject(
+            Rule::Sdp,
+            "media section without c= (and no session c=)",
+            section,
+        ));
+    };
+    if s.rtp && s.fmt_mask & DYNAMIC & !s.rtpmap_mask != 0 {
+        return Err(reject(
+            Rule::Sdp,
+            "dynamic payload type without a=rtpmap",
+            section,
+        ));
+    }
+    if !s.audio || s.port == 0 {
+        return Ok(());
+    }
+    let stream = AudioStream {
+        address,
+        port: s.port,
+        formats: s.formats,
+        section,
+        telephone_event: s.fmt_mask & s.te_mask != 0,
+    };
+    if any_audio.is_none() {
+        *any_audio = Some(stream);
+    }
+    if chosen.is_none()
+        && let Some(c) = wants.codec
+    {
+        let static_bit = c.static_payload_type().map_or(0, |pt| 1u128 << (pt & 127));
+        if s.fmt_mask & (static_bit | s.codec_mask) != 0 {
+            *chosen = Some(stream);
+        }
+    }
+    Ok(())
+}
+
+impl Codecs<'_> {
+    /// An iterator that yields nothing.
+    pub(crate) const fn empty() -> Self {
+        Self {
+            formats: b"",
+            section: b"",
+        }
+    }
+}

@@ -1,0 +1,330 @@
+//! Parsers for the header values the rules read. Each works on a borrowed, possibly folded
+//! value and returns sub-slices of it.
+
+use crate::class::{
+    eq_lower, is_hostish, is_lws, is_token, is_uri, is_word, parse_u64, split_while, trim_start,
+};
+use crate::policy::{Plus, is_e164_digits};
+
+/// A failure inside a header value: a fixed reason.
+pub(crate) type Fail = &'static str;
+
+/// Splits a non-empty token off `s`.
+#[inline]
+fn token(s: &[u8]) -> Result<(&[u8], &[u8]), Fail> {
+    let (t, rest) = split_while(s, is_token);
+    if t.is_empty() {
+        Err("token expected")
+    } else {
+        Ok((t, rest))
+    }
+}
+
+/// Expects byte `c` after optional white space; returns what follows it, white space skipped.
+#[inline]
+fn expect(s: &[u8], c: u8, why: Fail) -> Result<&[u8], Fail> {
+    match trim_start(s).split_first() {
+        Some((&b, rest)) if b == c => Ok(trim_start(rest)),
+        _ => Err(why),
+    }
+}
+
+/// Skips a quoted string starting at `s[0] == '"'`; returns what follows the closing quote.
+fn quoted(s: &[u8]) -> Result<&[u8], Fail> {
+    let mut it = s.get(1..).unwrap_or_default().iter().enumerate();
+    while let Some((i, &b)) = it.next() {
+        match b {
+            b'"' => return Ok(s.get(i + 2..).unwrap_or_default()),
+            b'\\' => match it.next() {
+                Some((_, b'\r' | b'\n')) | None => break,
+                Some(_) => {}
+            },
+            _ => {}
+        }
+    }
+    Err("unterminated quoted string")
+}
+
+/// Parses `*( SEMI name [ EQUAL value ] )`; returns the value of parameter `want` (empty if it
+/// has none) and what follows the parameters, white space skipped.
+fn params<'a>(s: &'a [u8], want: &[u8]) -> Result<(Option<&'a [u8]>, &'a [u8]), Fail> {
+    let mut found = None;
+    let mut s = trim_start(s);
+    while let Some((b';', rest)) = s.split_first() {
+        let (name, rest) = token(trim_start(rest)).map_err(|_| "empty or malformed parameter")?;
+        let rest = trim_start(rest);
+        let (value, rest): (&[u8], &[u8]) = match rest.split_first() {
+            Some((b'=', v)) => {
+                let v = trim_start(v);
+                if v.first() == Some(&b'"') {
+                    let after = quoted(v)?;
+                    let n = v.len() - after.len();
+                    (v.get(..n).unwrap_or_default(), after)
+                } else {
+                    let (value, after) = split_while(v, is_hostish);
+                    if value.is_empty() {
+                        return Err("parameter value missing after '='");
+                    }
+                    (value, after)
+                }
+            }
+            _ => (&[], rest),
+        };
+        if found.is_none() && eq_lower(name, want) {
+            found = Some(value);
+        }
+        s = trim_start(rest);
+    }
+    Ok((found, s))
+}
+
+/// A URI scheme this crate routes on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Scheme {
+    /// `sip:` or `sips:`.
+    Sip,
+    /// `tel:`.
+    Tel,
+    /// Any other well-formed scheme.
+    Other,
+}
+
+/// The parts of a URI the rules read.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Uri<'a> {
+    pub(crate) scheme: Scheme,
+    /// The user part (SIP), or the subscriber (tel): the number candidate.
+    pub(crate) user: Option<&'a [u8]>,
+    /// Whether a SIP URI carries escaped headers (`?` after the host).
+    pub(crate) headers: bool,
+}
+
+/// Parses a URI: `scheme ":" ...`; for SIP, `[user [":" password] "@"] host ...`.
+pub(crate) fn uri(s: &[u8]) -> Result<Uri<'_>, Fail> {
+    let (scheme, rest) = split_while(s, |b| b.is_ascii_alphanumeric() || b"+-.".contains(&b));
+    let Some((b':', rest)) = rest.split_first() else {
+        return Err("URI without a scheme");
+    };
+    if !scheme.first().is_some_and(u8::is_ascii_alphabetic) || rest.is_empty() {
+        return Err("malformed URI");
+    }
+    if eq_lower(scheme, b"sip") || eq_lower(scheme, b"sips") {
+        let (user, host) = match memchr::memchr(b'@', rest) {
+            Some(at) => {
+                let userinfo = rest.get(..at).unwrap_or_default();
+                let user = match memchr::memchr(b':', userinfo) {
+                    Some(c) => userinfo.get(..c).unwrap_or_default(),
+                    None => userinfo,
+                };
+                if user.is_empty() {
+                    return Err("empty user part in a SIP URI");
+                }
+                (Some(user), rest.get(at + 1..).unwrap_or_default())
+            }
+            None => (None, rest),
+        };
+        let (hostport, _) = split_while(host, is_hostish);
+        if hostport.is_empty() || hostport.first() == Some(&b':') {
+            return Err("SIP URI without a host");
+        }
+        Ok(Uri {
+            scheme: Scheme::Sip,
+            user,
+            headers: memchr::memchr(b'?', host).is_some(),
+        })
+    } else if eq_lower(scheme, b"tel") {
+        let number = match memchr::memchr(b';', rest) {
+            Some(n) => rest.get(..n).unwrap_or_default(),
+            None => rest,
+        };
+        if number.is_empty() {
+            return Err("empty tel URI");
+        }
+        Ok(Uri {
+            scheme: Scheme::Tel,
+            user: Some(number),
+            headers: false,
+        })
+    } else {
+        Ok(Uri {
+            scheme: Scheme::Other,
+            user: None,
+            headers: false,
+        })
+    }
+}
+
+/// The E.164 number in a user part (before any `;` parameters), `+` per `plus`.
+pub(crate) fn e164(user: &[u8], plus: Plus) -> Option<&[u8]> {
+    let number = match memchr::memchr(b';', user) {
+        Some(n) => user.get(..n)?,
+        None => user,
+    };
+    let digits = match (number.split_first(), plus) {
+        (Some((b'+', d)), _) => d,
+        (_, Plus::Optional) => number,
+        (_, Plus::Required) => return None,
+    };
+    is_e164_digits(digits).then_some(number)
+}
+
+/// A `name-addr` or `addr-spec` with its parameters.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct NameAddr<'a> {
+    pub(crate) uri: &'a [u8],
+    pub(crate) tag: Option<&'a [u8]>,
+}
+
+/// Parses `<uri>` at `s[0] == '<'`; returns the URI and what follows `>`.
+fn angle(s: &[u8]) -> Result<(&[u8], &[u8]), Fail> {
+    let Some((b'<', inner)) = s.split_first() else {
+        return Err("display name not followed by <URI>");
+    };
+    let Some(end) = memchr::memchr(b'>', inner) else {
+        return Err("unclosed '<' in an address");
+    };
+    let u = inner.get(..end).unwrap_or_default();
+    if u.is_empty() || !u.iter().all(|&b| is_uri(b)) {
+        return Err("malformed URI inside '<>'");
+    }
+    Ok((u, inner.get(end + 1..).unwrap_or_default()))
+}
+
+/// Parses one `(name-addr / addr-spec) *(SEMI param)` from `s`; returns it and the rest
+/// (empty, or starting with `,` for lists).
+pub(crate) fn name_addr(s: &[u8]) -> Result<(NameAddr<'_>, &[u8]), Fail> {
+    let s = trim_start(s);
+    let (u, rest) = match s.first() {
+        Some(b'"') => angle(trim_start(quoted(s)?))?,
+        Some(b'<') => angle(s)?,
+        _ => {
+            let stop = s
+                .iter()
+                .position(|&b| !(is_token(b) || is_lws(b)))
+                .unwrap_or(s.len());
+            if stop > 0 && s.get(stop) == Some(&b'<') {
+                angle(s.get(stop..).unwrap_or_default())?
+            } else {
+                let (u, rest) = split_while(s, |b| is_uri(b) && b != b';' && b != b',');
+                if u.is_empty() {
+                    return Err("address expected");
+                }
+                (u, rest)
+            }
+        }
+    };
+    uri(u)?;
+    let (tag, rest) = params(rest, b"tag")?;
+    if !(rest.is_empty() || rest.first() == Some(&b',')) {
+        return Err("unexpected characters after an address");
+    }
+    Ok((NameAddr { uri: u, tag }, rest))
+}
+
+/// Parses a Via value (one or more `via-parm`); returns whether its first `via-parm` carries a
+/// non-empty `branch`.
+pub(crate) fn via(s: &[u8]) -> Result<bool, Fail> {
+    let mut s = s;
+    let mut first_branch = None;
+    loop {
+        let (_, rest) = token(trim_start(s)).map_err(|_| "malformed Via protocol")?;
+        let rest = expect(rest, b'/', "malformed Via protocol")?;
+        let (_, rest) = token(rest).map_err(|_| "malformed Via protocol version")?;
+        let rest = expect(rest, b'/', "malformed Via protocol")?;
+        let (_, rest) = token(rest).map_err(|_| "malformed Via transport")?;
+        let after = trim_start(rest);
+        if after.len() == rest.len() {
+            return Err("Via sent-by missing");
+        }
+        let (host, rest) = split_while(after, is_hostish);
+        if host.is_empty() {
+            return Err("Via sent-by missing");
+        }
+        let (branch, rest) = params(rest, b"branch")?;
+        if first_branch.is_none() {
+            first_branch = Some(branch.is_some_and(|b| !b.is_empty()));
+        }
+        match rest.split_first() {
+            None => return Ok(first_branch.unwrap_or(false)),
+            Some((b',', next)) => s = next,
+            Some(_) => return Err("unexpected characters in Via"),
+        }
+    }
+}
+
+/// Parses `CSeq: number method`; returns the method. The number must fit 2^31 - 1.
+pub(crate) fn cseq(s: &[u8]) -> Result<&[u8], Fail> {
+    let (digits, rest) = split_while(s, |b| b.is_ascii_digit());
+    match parse_u64(digits) {
+        Some(n) if n <= 0x7fff_ffff => {}
+        Some(_) => return Err("CSeq number larger than 2^31 - 1"),
+        None => return Err("CSeq number is not a number"),
+    }
+    let method = trim_start(rest);
+    if method.len() == rest.len() {
+        return Err("CSeq number and method not separated by white space");
+    }
+    let (m, tail) = token(method).map_err(|_| "CSeq method missing")?;
+    if !tail.is_empty() {
+        return Err("unexpected characters after the CSeq method");
+    }
+    Ok(m)
+}
+
+/// Parses Max-Forwards (0 to 255).
+pub(crate) fn max_forwards(s: &[u8]) -> Result<u8, Fail> {
+    parse_u64(s)
+        .and_then(|n| u8::try_from(n).ok())
+        .ok_or("Max-Forwards is not a number from 0 to 255")
+}
+
+/// Checks a Call-ID: `word ["@" word]`.
+pub(crate) fn call_id(s: &[u8]) -> Result<(), Fail> {
+    let ok = |w: &[u8]| !w.is_empty() && w.iter().all(|&b| is_word(b));
+    let valid = match memchr::memchr(b'@', s) {
+        Some(at) => ok(s.get(..at).unwrap_or_default()) && ok(s.get(at + 1..).unwrap_or_default()),
+        None => ok(s),
+    };
+    if valid {
+        Ok(())
+    } else {
+        Err("malformed Call-ID")
+    }
+}
+
+/// Parses a media type `type/subtype *(;param)`; returns whether it is `application/sdp`.
+pub(crate) fn is_sdp_media_type(s: &[u8]) -> Result<bool, Fail> {
+    let (ty, rest) = token(trim_start(s)).map_err(|_| "malformed Content-Type")?;
+    let rest = expect(rest, b'/', "malformed Content-Type")?;
+    let (sub, rest) = token(rest).map_err(|_| "malformed Content-Type")?;
+    let (_, rest) = params(rest, b"")?;
+    if !rest.is_empty() {
+        return Err("malformed Content-Type");
+    }
+    Ok(eq_lower(ty, b"application") && eq_lower(sub, b"sdp"))
+}
+
+/// Parses an Accept value; returns whether it admits `application/sdp` (an empty value admits it).
+pub(crate) fn accepts_sdp(s: &[u8]) -> Result<bool, Fail> {
+    let mut s = trim_start(s);
+    if s.is_empty() {
+        return Ok(true);
+    }
+    let mut admits = false;
+    loop {
+        let (ty, rest) = split_while(trim_start(s), |b| is_token(b) || b == b'*');
+        let rest = expect(rest, b'/', "malformed Accept")?;
+        let (sub, rest) = split_while(rest, |b| is_token(b) || b == b'*');
+        if ty.is_empty() || sub.is_empty() {
+            return Err("malformed Accept");
+        }
+        let (_, rest) = params(rest, b"")?;
+        admits |= (ty == b"*" && sub == b"*")
+            || (eq_lower(ty, b"application") && (sub == b"*" || eq_lower(sub, b"sdp")));
+        match rest.split_first() {
+            None => return Ok(admits),
+            Some((b',', next)) => s = next,
+            Some(_) => return Err("malformed Accept"),
+        }
+    }
+}
