@@ -26,7 +26,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::error::E164Error;
+use crate::error::{CountryError, E164Error};
 
 /// Maximum number of digits in an E.164 number (ITU-T E.164 section 6.1).
 pub const MAX_DIGITS: usize = 15;
@@ -116,10 +116,11 @@ impl CountryCallingCode {
     /// assert_eq!(kz, [7, 997]);
     /// assert_eq!(CountryCallingCode::for_region("ZZ").count(), 0);
     /// ```
-    pub fn for_region(region: &str) -> impl Iterator<Item = CountryCallingCode> + '_ {
+    pub fn for_region(region: &str) -> impl Iterator<Item = CountryCallingCode> + use<> {
+        let region = region.to_ascii_uppercase();
         COUNTRY_CALLING_CODES
             .iter()
-            .filter(move |(_, regions)| regions.iter().any(|r| r.eq_ignore_ascii_case(region)))
+            .filter(move |(_, regions)| regions.contains(&region.as_str()))
             .map(|(code, regions)| CountryCallingCode {
                 code: *code,
                 regions,
@@ -368,6 +369,64 @@ pub const COUNTRY_CALLING_CODES: &[(u16, &[&str])] = &[
     (997, &["KZ"]),
     (998, &["UZ"]),
 ];
+
+/// A country or territory that has an E.164 country calling code, by its ISO 3166-1 alpha-2 code.
+///
+/// WeHostVoIP enables outbound destinations per country in a tenant's security group (runbook
+/// 3.5); this is that country. Parses ignoring ASCII case, displays uppercase.
+///
+/// ```
+/// use interconnect_core::e164::Country;
+///
+/// let us: Country = "us".parse()?;
+/// assert_eq!(us.to_string(), "US");
+/// assert_eq!(us.calling_codes().next().map(|c| c.code()), Some(1));
+/// assert!("ZZ".parse::<Country>().is_err());
+/// # Ok::<(), interconnect_core::error::CountryError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Country {
+    code: &'static str,
+}
+
+impl Country {
+    /// The ISO 3166-1 alpha-2 code, uppercase.
+    pub const fn code(&self) -> &'static str {
+        self.code
+    }
+
+    /// The country calling codes serving this country (Kazakhstan has two).
+    pub fn calling_codes(&self) -> impl Iterator<Item = CountryCallingCode> + use<> {
+        CountryCallingCode::for_region(self.code)
+    }
+}
+
+impl FromStr for Country {
+    type Err = CountryError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        COUNTRY_CALLING_CODES
+            .iter()
+            .flat_map(|(_, regions)| regions.iter())
+            .find(|r| s.len() == 2 && r.eq_ignore_ascii_case(s))
+            .map(|code| Country { code })
+            .ok_or_else(|| CountryError::Unknown {
+                value: s.to_owned(),
+            })
+    }
+}
+
+impl fmt::Display for Country {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code)
+    }
+}
+
+string_conversions!(
+    Country,
+    CountryError,
+    "an ISO 3166-1 alpha-2 country code such as \"US\""
+);
 
 /// A telephone number in canonical E.164 form: `+`, then 1 to 15 digits, the first 1-9, starting
 /// with an ITU-assigned country calling code.

@@ -66,6 +66,20 @@ pub enum E164Error {
     },
 }
 
+/// Why a string is not a country ([`crate::e164::Country`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CountryError {
+    /// Not the ISO 3166-1 alpha-2 code of a territory with an E.164 country calling code.
+    #[error(
+        "unknown country {value:?}: expected an ISO 3166-1 alpha-2 code with an E.164 country calling code, such as \"US\""
+    )]
+    Unknown {
+        /// The rejected input.
+        value: String,
+    },
+}
+
 /// Why a string is not an IP ACL entry or a set of entries ([`crate::AclEntry`], [`crate::IpAcl`]).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -563,6 +577,9 @@ pub enum Error {
     /// An E.164 number was rejected.
     #[error(transparent)]
     E164(#[from] E164Error),
+    /// A country was rejected.
+    #[error(transparent)]
+    Country(#[from] CountryError),
     /// An ACL entry or ACL was rejected.
     #[error(transparent)]
     Acl(#[from] AclError),

@@ -7,7 +7,7 @@
 //!
 //! | Concept | Types | Module |
 //! |---|---|---|
-//! | Telephone numbers | [`E164`], [`e164::CountryCallingCode`] | [`e164`] |
+//! | Telephone numbers, countries | [`E164`], [`e164::CountryCallingCode`], [`Country`] | [`e164`] |
 //! | IP access lists | [`AclEntry`], [`IpAcl`], [`AclPolicy`] | [`acl`] |
 //! | Peers | [`Host`], [`Gateway`], [`Transport`], [`Role`] | [`host`] |
 //! | Media | [`Codec`], [`CodecPolicy`] | [`codec`] |
@@ -64,7 +64,7 @@ pub mod sbc;
 pub use acl::{AclEntry, AclPolicy, IpAcl};
 pub use caller_id::CallerId;
 pub use codec::{Codec, CodecPolicy, Dtmf};
-pub use e164::E164;
+pub use e164::{Country, E164};
 pub use error::Error;
 pub use host::{Gateway, GatewayAddress, Host, Role, Transport};
 pub use inbound_auth::InboundAuth;

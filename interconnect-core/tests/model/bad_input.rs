@@ -2,8 +2,8 @@
 //! a panic, and (where the error carries the input) the message must quote the rejected value.
 
 use interconnect_core::error::{
-    AclError, CallerIdError, CodecError, E164Error, GatewayError, HostError, InboundAuthError,
-    NameError, SbcError,
+    AclError, CallerIdError, CodecError, CountryError, E164Error, GatewayError, HostError,
+    InboundAuthError, NameError, SbcError,
 };
 use interconnect_core::naming::{ResourceRole, tenant_key};
 use interconnect_core::{
@@ -75,6 +75,20 @@ fn e164_rows() -> usize {
         "+ (0) 20 7946 0000" => E164Error::LeadingZero { .. },
     ]);
     strict + lenient
+}
+
+fn country(s: &str) -> Result<interconnect_core::Country, CountryError> {
+    s.parse()
+}
+
+fn country_rows() -> usize {
+    reject!(country, quotes_input = true, [
+        "ZZ" => CountryError::Unknown { .. },
+        "USA" => CountryError::Unknown { .. },
+        "U" => CountryError::Unknown { .. },
+        " US" => CountryError::Unknown { .. },
+        "UK" => CountryError::Unknown { .. },
+    ])
 }
 
 fn acl_entry(s: &str) -> Result<AclEntry, AclError> {
@@ -322,6 +336,7 @@ fn naming_rows() -> usize {
 fn at_least_sixty_distinct_malformed_values_are_rejected_with_the_right_error() {
     let counts = [
         ("E164", e164_rows()),
+        ("Country", country_rows()),
         ("AclEntry/IpAcl", acl_rows()),
         ("Host", host_rows()),
         ("Gateway", gateway_rows()),

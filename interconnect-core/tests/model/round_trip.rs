@@ -145,6 +145,7 @@ fn every_type_serializes_as_its_display_string() {
         assert_eq!(value.to_string().parse::<T>().unwrap(), value, "{text}");
     }
     check::<E164>("+15105550100");
+    check::<interconnect_core::Country>("BR");
     check::<AclEntry>("18.214.109.128/25");
     check::<IpAcl>("172.174.24.204, 18.214.109.128/25");
     check::<Host>("sbc-us.wehostvoip.io");
