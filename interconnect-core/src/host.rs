@@ -436,8 +436,8 @@ impl From<IpAddr> for GatewayAddress {
 /// A carrier peer: address, port, transport and role.
 ///
 /// String form: `address[:port][;transport=udp|tcp|tls][;role=outbound|inbound|both]`, IPv6 in
-/// brackets; the port defaults to the transport's, the transport to UDP and the role to
-/// `outbound`. Display always prints every part.
+/// brackets (bare IPv6 is accepted without a port); the port defaults to the transport's, the
+/// transport to UDP and the role to `outbound`. Display always prints every part.
 ///
 /// ```
 /// use interconnect_core::{Gateway, Role, Transport};
@@ -578,14 +578,13 @@ impl FromStr for Gateway {
             let (key, val) = param.split_once('=').ok_or_else(bad)?;
             match key {
                 "transport" if transport.is_none() => {
-                    transport =
-                        Some(
-                            val.parse::<Transport>()
-                                .map_err(|_| GatewayError::Transport {
-                                    value: s.to_owned(),
-                                    transport: val.to_owned(),
-                                })?,
-                        );
+                    let parsed = val
+                        .parse::<Transport>()
+                        .map_err(|_| GatewayError::Transport {
+                            value: s.to_owned(),
+                            transport: val.to_owned(),
+                        })?;
+                    transport = Some(parsed);
                 }
                 "role" if role.is_none() => {
                     role = Some(val.parse::<Role>().map_err(|_| GatewayError::Role {
@@ -617,6 +616,9 @@ impl FromStr for Gateway {
                 format!("[{inner}]")
             };
             (addr, port)
+        } else if head.matches(':').count() > 1 {
+            // A bare IPv6 address or network: no port (a port needs brackets).
+            (head.to_owned(), None)
         } else {
             match head.rsplit_once(':') {
                 Some((a, p)) => (a.to_owned(), Some(p)),
@@ -686,6 +688,17 @@ mod tests {
             let json = serde_json::to_string(&g).unwrap();
             assert_eq!(serde_json::from_str::<Gateway>(&json).unwrap(), g);
         }
+    }
+
+    #[test]
+    fn bare_ipv6_without_port() {
+        let g: Gateway = "2001:db8::1;role=both".parse().unwrap();
+        assert_eq!(g.to_string(), "[2001:db8::1]:5060;transport=udp;role=both");
+        let n: Gateway = "2001:db8::/48;role=inbound".parse().unwrap();
+        assert_eq!(
+            n.to_string(),
+            "[2001:db8::/48]:5060;transport=udp;role=inbound"
+        );
     }
 
     #[test]
