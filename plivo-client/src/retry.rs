@@ -163,7 +163,8 @@ impl RetryPolicy {
         self.sleeper.as_ref()
     }
 
-    /// The backoff delays for one request, one per retry.
+    /// The backoff delays for one request, one per retry. With jitter each delay is stretched by a
+    /// random 0 to 100 %.
     pub(crate) fn backoff(&self) -> impl Iterator<Item = Duration> + Send + use<> {
         let mut b = ExponentialBuilder::new()
             .with_min_delay(self.min_delay)
@@ -173,7 +174,9 @@ impl RetryPolicy {
         if self.jitter {
             b = b.with_jitter();
         }
+        // backon computes in f32: round to whole milliseconds so delays are exact and readable.
         b.build()
+            .map(|d| Duration::from_millis(u64::try_from(d.as_millis()).unwrap_or(u64::MAX)))
     }
 }
 
