@@ -177,6 +177,9 @@ pub enum Error {
         #[source]
         source: reqwest::Error,
     },
+    /// The HTTP client could not be set up (TLS backend, system configuration).
+    #[error("the HTTP client could not be built")]
+    Client(#[source] reqwest::Error),
     /// The server answered with an error status that maps to no other variant.
     #[error("{} {} returned {}: {}", .0.method, .0.path, .0.status, .0.message)]
     Api(Box<ApiError>),

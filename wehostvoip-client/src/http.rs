@@ -159,7 +159,8 @@ impl Http {
     ///
     /// # Errors
     /// [`Error::Invalid`] when the base URL is not http(s) or cannot be a base, or the token is not a
-    /// valid header value (the token itself never appears in the error).
+    /// valid header value (the token itself never appears in the error); [`Error::Client`] when the
+    /// HTTP client cannot be built.
     pub fn new(config: HttpConfig) -> Result<Self, Error> {
         let mut base_url = config.base_url;
         if !matches!(base_url.scheme(), "http" | "https") || base_url.cannot_be_a_base() {
@@ -183,11 +184,7 @@ impl Http {
         let client = reqwest::Client::builder()
             .timeout(config.timeout)
             .build()
-            .map_err(|source| Error::NotSent {
-                method: String::new(),
-                path: String::new(),
-                source,
-            })?;
+            .map_err(Error::Client)?;
         Ok(Self {
             client,
             base_url,

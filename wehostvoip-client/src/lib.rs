@@ -27,6 +27,11 @@
 //! # Ok(()) }
 //! ```
 
+/// The README's example runs as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 mod checklist;
 mod error;
 mod http;

@@ -39,7 +39,7 @@ impl ApplyTo {
 pub struct Gateway {
     /// "Name", e.g. `primary`.
     pub name: Name,
-    /// "Address": host[:port].
+    /// "Address": `host[:port]`.
     pub address: HostPort,
     /// "Display": the text part of the caller ID (FROM display).
     #[serde(default)]

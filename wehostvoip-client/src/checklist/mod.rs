@@ -68,9 +68,8 @@ struct Inner {
 ///
 /// ```
 /// use wehostvoip_client::{Checklist, Confirmation, SecurityGroup, WeHostVoip, World};
-/// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), wehostvoip_client::Error> {
-/// let dir = tempfile::tempdir().map_err(|e| wehostvoip_client::Error::StateFileIo {
-///     path: "tmp".into(), action: "create", source: e })?;
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let dir = tempfile::tempdir()?;
 /// let tenant = "acme.hobot.wehostvoip.io".parse()?;
 /// let mut seed = World::new();
 /// seed.add_tenant("acme.hobot.wehostvoip.io".parse()?)?;

@@ -637,3 +637,61 @@ async fn the_token_never_appears_in_debug_errors_or_logs() {
             .all(|r| r.headers.get("authorization").unwrap() == format!("Bearer {TOKEN}").as_str())
     );
 }
+
+/// The contract file lists exactly the operations the client sends (text check: no YAML parser needed).
+#[test]
+fn openapi_contract_lists_every_operation() {
+    let spec = include_str!("../../openapi.yaml");
+    assert!(spec.starts_with("openapi: 3.1."));
+    assert!(spec.contains("WeHostVoIP publishes no API"));
+    let operations = [
+        ("/carriers", &["get", "post"][..]),
+        ("/carriers/{carrier}", &["get", "put", "delete"]),
+        ("/carriers/{carrier}/caller-id", &["put"]),
+        ("/tenants", &["get"]),
+        ("/tenants/{tenant}", &["get"]),
+        ("/tenants/{tenant}/carrier", &["put"]),
+        ("/tenants/{tenant}/security-groups", &["get"]),
+        ("/tenants/{tenant}/security-groups/{group}", &["patch"]),
+        ("/tenants/{tenant}/subscribers", &["get"]),
+        (
+            "/tenants/{tenant}/subscribers/{extension}/security-group",
+            &["put"],
+        ),
+        ("/tenants/{tenant}/phone-numbers", &["get"]),
+        (
+            "/tenants/{tenant}/phone-numbers/{number}",
+            &["put", "delete"],
+        ),
+        ("/numbers", &["get", "post"]),
+        ("/numbers/{number}", &["put", "delete"]),
+    ];
+    let paths_section = spec.split("\ncomponents:").next().unwrap();
+    let blocks: Vec<(&str, &str)> = paths_section
+        .split("\n  /")
+        .skip(1)
+        .map(|block| {
+            let (path, body) = block.split_once(":\n").unwrap();
+            (path, body)
+        })
+        .collect();
+    assert_eq!(blocks.len(), operations.len());
+    let mut count = 0;
+    for (path, methods) in operations {
+        let (_, body) = blocks
+            .iter()
+            .find(|(p, _)| format!("/{p}") == path)
+            .unwrap_or_else(|| panic!("{path} missing from openapi.yaml"));
+        let found: Vec<&str> = body
+            .lines()
+            .filter_map(|l| l.strip_prefix("    ").and_then(|l| l.strip_suffix(':')))
+            .filter(|l| !l.starts_with(' ') && *l != "parameters")
+            .collect();
+        assert_eq!(found, methods, "{path}");
+        count += found.len();
+    }
+    assert_eq!(
+        count, 20,
+        "one operation per method of the WeHostVoip trait"
+    );
+}
