@@ -12,6 +12,7 @@ use serde::de::DeserializeOwned;
 use tracing::Instrument;
 use url::{Host, Url};
 
+use crate::common::Created;
 use crate::error::{ApiError, Error};
 use crate::page::{MAX_PAGE_SIZE, Page};
 use crate::ratelimit::{RateLimit, RateLimiter};
@@ -444,6 +445,32 @@ impl PlivoClient {
     ) -> Result<T, Error> {
         let answer = self.execute(req).await?;
         decode(req, &answer)
+    }
+
+    /// Sends a create and reads the new id from `key` (a string, or a number kept as its digits).
+    pub(crate) async fn send_create<Id: From<String>>(
+        &self,
+        req: &ApiRequest,
+        key: &'static str,
+    ) -> Result<Created<Id>, Error> {
+        let answer = self.execute(req).await?;
+        let body: serde_json::Map<String, serde_json::Value> = decode(req, &answer)?;
+        let text = |k: &str| match body.get(k) {
+            Some(serde_json::Value::String(s)) if !s.is_empty() => Some(s.clone()),
+            Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+            _ => None,
+        };
+        let id = text(key).ok_or_else(|| Error::Decode {
+            method: req.method.clone(),
+            path: req.path.clone(),
+            status: answer.status,
+            source: <serde_json::Error as serde::de::Error>::missing_field(key),
+        })?;
+        Ok(Created {
+            api_id: text("api_id"),
+            message: text("message"),
+            id: Id::from(id),
+        })
     }
 
     pub(crate) async fn send_unit(&self, req: &ApiRequest) -> Result<(), Error> {

@@ -43,32 +43,6 @@ pub struct Updated {
     pub message: Option<String>,
 }
 
-/// The raw body of a Zentrunk create or update answer: one of the id keys is set.
-#[derive(Deserialize)]
-pub(crate) struct MutationBody {
-    #[serde(default)]
-    pub(crate) api_id: Option<String>,
-    #[serde(default)]
-    pub(crate) message: Option<String>,
-    #[serde(default)]
-    pub(crate) trunk_id: Option<String>,
-    #[serde(default)]
-    pub(crate) ipacl_uuid: Option<String>,
-    #[serde(default)]
-    pub(crate) credential_uuid: Option<String>,
-    #[serde(default)]
-    pub(crate) uri_uuid: Option<String>,
-}
-
-impl MutationBody {
-    pub(crate) fn updated(self) -> Updated {
-        Updated {
-            api_id: self.api_id,
-            message: self.message,
-        }
-    }
-}
-
 /// Accepts a string, number or boolean and keeps it as a string (`rtt: "24"` or `rtt: 24`).
 pub(crate) fn lenient_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     Ok(match Option::<serde_json::Value>::deserialize(d)? {

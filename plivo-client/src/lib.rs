@@ -38,6 +38,11 @@ pub mod zentrunk;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 
+/// The README's example, compiled as a doctest.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
+
 pub use client::{ClientBuilder, DEFAULT_BASE_URL, DEFAULT_USER_AGENT, PlivoClient};
 pub use common::{Created, Updated};
 pub use error::{ApiError, Error, Refusal};

@@ -7,7 +7,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize, Serializer};
 
 use crate::client::{ApiRequest, check_limit};
-use crate::common::{Created, Envelope, MutationBody, Updated};
+use crate::common::{Created, Envelope, Updated};
 use crate::ids::CredentialId;
 use crate::zentrunk::ListParams;
 use crate::{Error, Page, PlivoClient};
@@ -302,21 +302,9 @@ impl<'c> Credentials<'c> {
     /// [`Error::InvalidInput`] from [`CreateCredential::validate`]; any transport or API error.
     pub async fn create(&self, body: &CreateCredential) -> Result<Created<CredentialId>, Error> {
         body.validate()?;
-        let answer: MutationBody = self
-            .client
-            .send_json(&ApiRequest::post(PATH.into(), body)?)
-            .await?;
-        let id = answer
-            .credential_uuid
-            .filter(|id| !id.is_empty())
-            .ok_or_else(|| {
-                Error::invalid("credential_uuid", "", "missing from the create answer")
-            })?;
-        Ok(Created {
-            api_id: answer.api_id,
-            message: answer.message,
-            id: CredentialId::new(id),
-        })
+        self.client
+            .send_create(&ApiRequest::post(PATH.into(), body)?, "credential_uuid")
+            .await
     }
 
     /// Updates a credential, always sending the password.
@@ -339,11 +327,9 @@ impl<'c> Credentials<'c> {
             validate_username(u)?;
         }
         validate_password(&body.password)?;
-        let answer: MutationBody = self
-            .client
+        self.client
             .send_json(&ApiRequest::post(item_path(id)?, body)?)
-            .await?;
-        Ok(answer.updated())
+            .await
     }
 
     /// Deletes a credential (outbound trunks using it stop authenticating by digest).

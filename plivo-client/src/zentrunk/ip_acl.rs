@@ -4,7 +4,7 @@ use futures_util::stream::BoxStream;
 use serde::{Deserialize, Serialize};
 
 use crate::client::{ApiRequest, check_limit};
-use crate::common::{Created, Envelope, MutationBody, Updated};
+use crate::common::{Created, Envelope, Updated};
 use crate::ids::IpAclId;
 use crate::zentrunk::ListParams;
 use crate::{Error, Page, PlivoClient};
@@ -205,19 +205,9 @@ impl<'c> IpAcls<'c> {
     /// [`Error::InvalidInput`] from [`CreateIpAcl::validate`]; any transport or API error.
     pub async fn create(&self, body: &CreateIpAcl) -> Result<Created<IpAclId>, Error> {
         body.validate()?;
-        let answer: MutationBody = self
-            .client
-            .send_json(&ApiRequest::post(PATH.into(), body)?)
-            .await?;
-        let id = answer
-            .ipacl_uuid
-            .filter(|id| !id.is_empty())
-            .ok_or_else(|| Error::invalid("ipacl_uuid", "", "missing from the create answer"))?;
-        Ok(Created {
-            api_id: answer.api_id,
-            message: answer.message,
-            id: IpAclId::new(id),
-        })
+        self.client
+            .send_create(&ApiRequest::post(PATH.into(), body)?, "ipacl_uuid")
+            .await
     }
 
     /// Updates an ACL; `ip_addresses` replaces the whole list.
@@ -236,11 +226,9 @@ impl<'c> IpAcls<'c> {
         if let Some(list) = &body.ip_addresses {
             validate_addresses(list)?;
         }
-        let answer: MutationBody = self
-            .client
+        self.client
             .send_json(&ApiRequest::post(item_path(id)?, body)?)
-            .await?;
-        Ok(answer.updated())
+            .await
     }
 
     /// Deletes an ACL (outbound trunks using it stop authenticating by IP).

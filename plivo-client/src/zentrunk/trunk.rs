@@ -4,7 +4,7 @@ use futures_util::stream::BoxStream;
 use serde::{Deserialize, Serialize};
 
 use crate::client::{ApiRequest, check_limit, to_query};
-use crate::common::{Created, Envelope, MutationBody, Updated, string_enum};
+use crate::common::{Created, Envelope, Updated, string_enum};
 use crate::ids::{CredentialId, IpAclId, TrunkId, UriId};
 use crate::{Error, Page, PlivoClient};
 
@@ -441,17 +441,9 @@ impl<'c> Trunks<'c> {
     /// request was sent but no answer came; any transport or API error.
     pub async fn create(&self, body: &CreateTrunk) -> Result<Created<TrunkId>, Error> {
         body.validate()?;
-        let req = ApiRequest::post(PATH.into(), body)?;
-        let answer: MutationBody = self.client.send_json(&req).await?;
-        let id = answer
-            .trunk_id
-            .filter(|id| !id.is_empty())
-            .ok_or_else(|| Error::invalid("trunk_id", "", "missing from the create answer"))?;
-        Ok(Created {
-            api_id: answer.api_id,
-            message: answer.message,
-            id: TrunkId::new(id),
-        })
+        self.client
+            .send_create(&ApiRequest::post(PATH.into(), body)?, "trunk_id")
+            .await
     }
 
     /// Creates a trunk and reads it back, so the result carries `trunk_domain`.
@@ -494,8 +486,7 @@ impl<'c> Trunks<'c> {
             body.trunk_direction = Some(self.get(id).await?.trunk_direction);
         }
         let req = ApiRequest::post(path, &body)?;
-        let answer: MutationBody = self.client.send_json(&req).await?;
-        Ok(answer.updated())
+        self.client.send_json(&req).await
     }
 
     /// Deletes a trunk (`DELETE Zentrunk/Trunk/{id}/`); numbers routed to it are detached.

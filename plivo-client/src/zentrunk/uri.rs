@@ -7,7 +7,7 @@ use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 
 use crate::client::{ApiRequest, check_limit};
-use crate::common::{Created, Envelope, MutationBody, Updated};
+use crate::common::{Created, Envelope, Updated};
 use crate::error::Refusal;
 use crate::ids::{TrunkId, UriId};
 use crate::zentrunk::ListParams;
@@ -288,19 +288,9 @@ impl<'c> Uris<'c> {
     /// [`Error::InvalidInput`] from [`CreateUri::validate`]; any transport or API error.
     pub async fn create(&self, body: &CreateUri) -> Result<Created<UriId>, Error> {
         body.validate()?;
-        let answer: MutationBody = self
-            .client
-            .send_json(&ApiRequest::post(PATH.into(), body)?)
-            .await?;
-        let id = answer
-            .uri_uuid
-            .filter(|id| !id.is_empty())
-            .ok_or_else(|| Error::invalid("uri_uuid", "", "missing from the create answer"))?;
-        Ok(Created {
-            api_id: answer.api_id,
-            message: answer.message,
-            id: UriId::new(id),
-        })
+        self.client
+            .send_create(&ApiRequest::post(PATH.into(), body)?, "uri_uuid")
+            .await
     }
 
     /// Updates a URI. With a password, `authentication_needed` (true) and `username` are always sent;
@@ -344,11 +334,7 @@ impl<'c> Uris<'c> {
                 body.username = Some(username);
             }
         }
-        let answer: MutationBody = self
-            .client
-            .send_json(&ApiRequest::post(path, &body)?)
-            .await?;
-        Ok(answer.updated())
+        self.client.send_json(&ApiRequest::post(path, &body)?).await
     }
 
     /// The trunks that use this URI as primary or fallback.

@@ -377,3 +377,44 @@ fn client_is_send_sync_and_clone() {
     assert_traits::<PlivoClient>();
     assert_error::<Error>();
 }
+
+#[tokio::test]
+async fn create_answer_without_an_id_is_a_decode_error_and_numeric_ids_stay_exact() {
+    let server = server().await;
+    on("POST", "Zentrunk/URI/")
+        .respond_with(
+            ResponseTemplate::new(201).set_body_json(json!({"api_id": "a", "message": "ok"})),
+        )
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    on("POST", "Zentrunk/Trunk/")
+        .respond_with(
+            ResponseTemplate::new(201)
+                .set_body_string(r#"{"api_id": "b", "trunk_id": 42741122632602585}"#),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let (client, _) = client_for(&server);
+    let err = client
+        .uris()
+        .create(&plivo_client::CreateUri::new("sbc.example.net"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Decode { .. }), "{err:?}");
+    assert!(
+        std::error::Error::source(&err)
+            .unwrap()
+            .to_string()
+            .contains("uri_uuid")
+    );
+    // A trunk id sent as a bare number (above 2^53) keeps every digit.
+    let created = client
+        .trunks()
+        .create(&plivo_client::CreateTrunk::inbound("u".into()))
+        .await
+        .unwrap();
+    assert_eq!(created.id.as_str(), "42741122632602585");
+}
