@@ -64,7 +64,9 @@ use api::{InventoryNumber, State};
 use server::{Inner, Shared};
 
 /// The Auth ID of the sandbox's account unless [`SandboxBuilder::auth_id`] sets another.
-pub const DEFAULT_AUTH_ID: &str = "MA_SANDBOX_ACCOUNT";
+///
+/// Shaped like a real one: 20 upper-case letters and digits, starting with `MA`.
+pub const DEFAULT_AUTH_ID: &str = "MASANDBOXACCOUNT0001";
 
 /// The Auth Token of the sandbox's account unless [`SandboxBuilder::auth_token`] sets another.
 ///
@@ -529,7 +531,7 @@ impl Sandbox {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() {
     /// let sandbox = plivo_client::sandbox::Sandbox::start().await;
-    /// assert_eq!(sandbox.auth_id(), "MA_SANDBOX_ACCOUNT");
+    /// assert_eq!(sandbox.auth_id(), "MASANDBOXACCOUNT0001");
     /// # }
     /// ```
     pub fn auth_id(&self) -> &str {
