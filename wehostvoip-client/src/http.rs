@@ -1,5 +1,6 @@
 //! The HTTP backend: a client of the REST contract in `openapi.yaml`.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use backon::{ExponentialBuilder, Retryable as _};
@@ -8,6 +9,7 @@ use reqwest::header::{AUTHORIZATION, HeaderValue, RETRY_AFTER};
 use secrecy::{ExposeSecret as _, SecretString};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
+use tracing::Instrument as _;
 use url::Url;
 
 use crate::{
@@ -205,7 +207,7 @@ impl Http {
     }
 
     /// Sends once; maps the answer.
-    async fn send_once(&self, req: &ApiRequest) -> Result<Option<Vec<u8>>, Error> {
+    async fn send_once(&self, req: &ApiRequest) -> Result<Vec<u8>, Error> {
         let method = req.method.to_string();
         let path = req.path();
         let mut auth = HeaderValue::from_str(&format!("Bearer {}", self.token.expose_secret()))
@@ -238,8 +240,7 @@ impl Http {
             .headers()
             .get(RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(Duration::from_secs);
+            .and_then(|v| parse_retry_after(v, std::time::SystemTime::now()));
         let bytes = response
             .bytes()
             .await
@@ -250,7 +251,7 @@ impl Http {
             })?;
         tracing::debug!(%method, %path, status = status.as_u16(), "wehostvoip api response");
         if status.is_success() {
-            return Ok(Some(bytes.to_vec()));
+            return Ok(bytes.to_vec());
         }
         Err(map_error(
             method,
@@ -261,71 +262,74 @@ impl Http {
         ))
     }
 
-    async fn execute(&self, req: ApiRequest) -> Result<Option<Vec<u8>>, Error> {
-        if req.method != Method::GET || self.retry.max_retries == 0 {
-            return self.send_once(&req).await;
+    /// Sends a request, retrying reads per the policy, inside a span that records the method, the
+    /// path, the number of attempts and the final status (never headers or bodies).
+    async fn execute(&self, req: ApiRequest) -> Result<Vec<u8>, Error> {
+        let span = tracing::debug_span!(
+            "wehostvoip_api",
+            method = %req.method,
+            path = %req.path(),
+            attempts = tracing::field::Empty,
+            status = tracing::field::Empty,
+        );
+        let attempts = AtomicUsize::new(0);
+        let send = || {
+            attempts.fetch_add(1, Ordering::Relaxed);
+            self.send_once(&req)
+        };
+        let result = if req.method != Method::GET || self.retry.max_retries == 0 {
+            send().instrument(span.clone()).await
+        } else {
+            let backoff = ExponentialBuilder::default()
+                .with_min_delay(self.retry.initial_delay)
+                .with_max_delay(self.retry.max_delay)
+                .with_max_times(self.retry.max_retries)
+                .with_jitter();
+            let cap = self.retry.max_delay;
+            send.retry(backoff)
+                .sleep(tokio::time::sleep)
+                .when(Error::is_retryable)
+                .adjust(move |err, delay| {
+                    let hinted = match err {
+                        Error::Api(api) => api.retry_after,
+                        _ => None,
+                    };
+                    delay.map(|d| hinted.unwrap_or(d).min(cap))
+                })
+                .notify(|err, delay| {
+                    tracing::warn!(?delay, error = %err, "retrying wehostvoip api read");
+                })
+                .instrument(span.clone())
+                .await
+        };
+        span.record("attempts", attempts.load(Ordering::Relaxed));
+        if let Err(err) = &result {
+            span.record("status", err.status().unwrap_or(0));
+        } else {
+            span.record("status", 200);
         }
-        let backoff = ExponentialBuilder::default()
-            .with_min_delay(self.retry.initial_delay)
-            .with_max_delay(self.retry.max_delay)
-            .with_max_times(self.retry.max_retries)
-            .with_jitter();
-        let cap = self.retry.max_delay;
-        let path = req.path();
-        (|| self.send_once(&req))
-            .retry(backoff)
-            .sleep(tokio::time::sleep)
-            .when(Error::is_retryable)
-            .adjust(move |err, delay| {
-                let hinted = match err {
-                    Error::Api(api) => api.retry_after,
-                    _ => None,
-                };
-                delay.map(|d| hinted.unwrap_or(d).min(cap))
-            })
-            .notify(|err, delay| {
-                tracing::warn!(path = %path, ?delay, error = %err, "retrying wehostvoip api read");
-            })
-            .await
+        result
     }
 
     /// GET of one object: a 404 means "does not exist".
     async fn get_optional<T: DeserializeOwned>(&self, req: ApiRequest) -> Result<Option<T>, Error> {
-        match self.get_json(req).await {
+        match self.expect_json(req).await {
+            Ok(v) => Ok(Some(v)),
             Err(Error::NotFound { .. }) => Ok(None),
             Err(Error::Api(api)) if api.status == 404 => Ok(None),
-            other => other,
+            Err(e) => Err(e),
         }
     }
 
-    async fn get_json<T: DeserializeOwned>(&self, req: ApiRequest) -> Result<Option<T>, Error> {
-        let method = req.method.to_string();
-        let path = req.path();
-        match self.execute(req).await? {
-            None => Ok(None),
-            Some(body) => serde_json::from_slice(&body)
-                .map(Some)
-                .map_err(|source| Error::Decode {
-                    method,
-                    path,
-                    source,
-                }),
-        }
-    }
-
+    /// Sends and decodes a JSON body.
     async fn expect_json<T: DeserializeOwned>(&self, req: ApiRequest) -> Result<T, Error> {
         let method = req.method.to_string();
         let path = req.path();
-        let found = self.get_json(req).await?;
-        found.ok_or_else(|| {
-            Error::Api(Box::new(ApiError {
-                method,
-                path,
-                status: 404,
-                code: None,
-                message: "not found".into(),
-                retry_after: None,
-            }))
+        let body = self.execute(req).await?;
+        serde_json::from_slice(&body).map_err(|source| Error::Decode {
+            method,
+            path,
+            source,
         })
     }
 
@@ -339,6 +343,16 @@ impl Http {
     async fn no_content(&self, req: ApiRequest) -> Result<(), Error> {
         self.execute(req).await.map(drop)
     }
+}
+
+/// `Retry-After` as delay-seconds or an HTTP date (a date in the past means "now").
+fn parse_retry_after(value: &str, now: std::time::SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
 fn map_error(
@@ -445,6 +459,13 @@ impl WeHostVoip for Http {
             ApiRequest::new(Method::PUT, &["tenants", tenant.as_str(), "carrier"])
                 .json(serde_json::json!({ "carrier": carrier })),
         )
+        .await
+    }
+    async fn unbind_tenant_carrier(&self, tenant: &TenantDomain) -> Result<Tenant, Error> {
+        self.expect_json(ApiRequest::new(
+            Method::DELETE,
+            &["tenants", tenant.as_str(), "carrier"],
+        ))
         .await
     }
     async fn list_security_groups(
@@ -584,6 +605,21 @@ mod tests {
             http.url(&req).as_str(),
             "http://127.0.0.1:9/api/v1/carriers/Plivo%20Zentrunk"
         );
+    }
+
+    #[test]
+    fn retry_after_takes_seconds_or_a_date() {
+        let now = std::time::UNIX_EPOCH + Duration::from_secs(1_445_412_480);
+        assert_eq!(parse_retry_after(" 7 ", now), Some(Duration::from_secs(7)));
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:28:30 GMT", now),
+            Some(Duration::from_secs(30))
+        );
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:27:00 GMT", now),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(parse_retry_after("soon", now), None);
     }
 
     #[test]

@@ -120,6 +120,12 @@ pub trait WeHostVoip: Send + Sync + std::fmt::Debug {
         carrier: &Name,
     ) -> Result<Tenant, Error>;
 
+    /// Clears the tenant's carrier (teardown: a carrier a tenant uses cannot be deleted).
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] for the tenant, backend errors.
+    async fn unbind_tenant_carrier(&self, tenant: &TenantDomain) -> Result<Tenant, Error>;
+
     /// The tenant's security groups, sorted by name.
     ///
     /// # Errors

@@ -68,6 +68,9 @@ impl WeHostVoip for InMemory {
     ) -> Result<Tenant, Error> {
         self.lock().bind_tenant_carrier(tenant, carrier)
     }
+    async fn unbind_tenant_carrier(&self, tenant: &TenantDomain) -> Result<Tenant, Error> {
+        self.lock().unbind_tenant_carrier(tenant)
+    }
     async fn list_security_groups(
         &self,
         tenant: &TenantDomain,

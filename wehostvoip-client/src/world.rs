@@ -225,6 +225,16 @@ impl World {
         Ok(t.tenant.clone())
     }
 
+    /// Clears a tenant's carrier, so the carrier can be deleted (teardown).
+    ///
+    /// # Errors
+    /// [`Error::NotFound`] for an unknown tenant.
+    pub fn unbind_tenant_carrier(&mut self, tenant: &TenantDomain) -> Result<Tenant, Error> {
+        let t = self.tenant_mut(tenant)?;
+        t.tenant.carrier = None;
+        Ok(t.tenant.clone())
+    }
+
     /// The security groups of a tenant, sorted by name.
     ///
     /// # Errors
@@ -435,6 +445,9 @@ impl World {
             Operation::BindTenantCarrier { tenant, carrier } => {
                 self.bind_tenant_carrier(tenant, carrier).map(drop)
             }
+            Operation::UnbindTenantCarrier { tenant } => {
+                self.unbind_tenant_carrier(tenant).map(drop)
+            }
             Operation::EnsureSecurityGroup { tenant, group } => {
                 self.ensure_security_group(tenant, group).map(drop)
             }
@@ -493,6 +506,11 @@ pub enum Operation {
         tenant: TenantDomain,
         /// The carrier.
         carrier: Name,
+    },
+    /// Clear a tenant's carrier.
+    UnbindTenantCarrier {
+        /// The tenant.
+        tenant: TenantDomain,
     },
     /// Make a security group allow countries and prefixes.
     EnsureSecurityGroup {

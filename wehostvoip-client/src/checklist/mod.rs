@@ -376,6 +376,12 @@ impl WeHostVoip for Checklist {
         };
         self.record(op, |w| w.bind_tenant_carrier(tenant, carrier))
     }
+    async fn unbind_tenant_carrier(&self, tenant: &TenantDomain) -> Result<Tenant, Error> {
+        let op = Operation::UnbindTenantCarrier {
+            tenant: tenant.clone(),
+        };
+        self.record(op, |w| w.unbind_tenant_carrier(tenant))
+    }
     async fn list_security_groups(
         &self,
         tenant: &TenantDomain,

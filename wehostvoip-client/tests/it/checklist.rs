@@ -275,3 +275,32 @@ async fn console_addresses_can_be_changed() {
     );
     assert!(checklist.render_json()["consoles"]["tenant"] == "https://console.example.net");
 }
+
+/// After the runbook is confirmed: a policy change (drop the inbound-authorisation gateway, new
+/// price), then the teardown, in the order the console's rules require.
+#[tokio::test]
+async fn changes_and_teardown_render_for_an_operator() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("acme.json");
+    let setup = open(&path);
+    plivo_runbook(&setup).await;
+    for step in setup.pending() {
+        setup.confirm(&step.id, ops()).unwrap();
+    }
+
+    let b = open(&path);
+    let mut carrier = b.get_carrier(&plivo_carrier().name).await.unwrap().unwrap();
+    carrier.gateways.truncate(1);
+    b.update_carrier(&carrier).await.unwrap();
+    let mut number = inventory_number();
+    number.price = "2.50".parse().unwrap();
+    b.update_inventory_number(&number).await.unwrap();
+    b.unassign_number(&tenant(), &number.number).await.unwrap();
+    b.remove_inventory_number(&number.number).await.unwrap();
+    b.unbind_tenant_carrier(&tenant()).await.unwrap();
+    b.delete_carrier(&carrier.name).await.unwrap();
+    // Reads still show the confirmed state until the operator confirms these steps.
+    assert_eq!(b.list_inventory().await.unwrap().len(), 1);
+    assert_eq!(b.pending().len(), 6);
+    insta::assert_snapshot!("changes_and_teardown_markdown", b.render_markdown());
+}

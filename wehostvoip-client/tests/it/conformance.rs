@@ -296,6 +296,12 @@ async fn carrier_in_use_cannot_be_deleted(b: &dyn WeHostVoip) {
         "{err:?}"
     );
     assert!(b.get_carrier(&carrier.name).await.unwrap().is_some());
+    // Teardown: unbind, then delete.
+    let unbound = b.unbind_tenant_carrier(&tenant()).await.unwrap();
+    assert_eq!(unbound.carrier, None);
+    assert_eq!(b.get_tenant(&tenant()).await.unwrap(), Some(unbound));
+    b.delete_carrier(&carrier.name).await.unwrap();
+    assert_eq!(b.list_carriers().await.unwrap(), vec![]);
 }
 
 async fn security_group_only_grows(b: &dyn WeHostVoip) {
@@ -533,6 +539,7 @@ async fn unknown_tenant_is_reported(b: &dyn WeHostVoip) {
         b.bind_tenant_carrier(&ghost, &carrier.name)
             .await
             .unwrap_err(),
+        b.unbind_tenant_carrier(&ghost).await.unwrap_err(),
         b.list_security_groups(&ghost).await.unwrap_err(),
         b.ensure_security_group(&ghost, &group).await.unwrap_err(),
         b.assign_security_group(&ghost, &ext("1001"), &group.name)
@@ -613,6 +620,9 @@ impl WeHostVoip for AutoConfirm {
         carrier: &Name,
     ) -> Result<Tenant, Error> {
         self.done(self.0.bind_tenant_carrier(tenant, carrier).await)
+    }
+    async fn unbind_tenant_carrier(&self, tenant: &TenantDomain) -> Result<Tenant, Error> {
+        self.done(self.0.unbind_tenant_carrier(tenant).await)
     }
     async fn list_security_groups(
         &self,

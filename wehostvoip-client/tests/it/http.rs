@@ -144,6 +144,15 @@ async fn every_operation_sends_the_contract_request() {
     .await;
     expect_call(
         &server,
+        "DELETE",
+        &format!("{t}/carrier"),
+        None,
+        200,
+        Some(json!({"domain": crate::fixtures::TENANT, "carrier": null})),
+    )
+    .await;
+    expect_call(
+        &server,
         "GET",
         &format!("{t}/security-groups"),
         None,
@@ -266,6 +275,10 @@ async fn every_operation_sends_the_contract_request() {
             .await
             .unwrap(),
         tenants[0]
+    );
+    assert_eq!(
+        b.unbind_tenant_carrier(&tenant()).await.unwrap().carrier,
+        None
     );
     assert_eq!(
         b.list_security_groups(&tenant()).await.unwrap(),
@@ -650,7 +663,7 @@ fn openapi_contract_lists_every_operation() {
         ("/carriers/{carrier}/caller-id", &["put"]),
         ("/tenants", &["get"]),
         ("/tenants/{tenant}", &["get"]),
-        ("/tenants/{tenant}/carrier", &["put"]),
+        ("/tenants/{tenant}/carrier", &["put", "delete"]),
         ("/tenants/{tenant}/security-groups", &["get"]),
         ("/tenants/{tenant}/security-groups/{group}", &["patch"]),
         ("/tenants/{tenant}/subscribers", &["get"]),
@@ -691,7 +704,7 @@ fn openapi_contract_lists_every_operation() {
         count += found.len();
     }
     assert_eq!(
-        count, 20,
+        count, 21,
         "one operation per method of the WeHostVoip trait"
     );
 }

@@ -212,6 +212,9 @@ fn route(
             200,
             w.bind_tenant_carrier(&path(domain)?, &field(body, "carrier")?),
         ),
+        ("DELETE", ["tenants", domain, "carrier"]) => {
+            result(200, w.unbind_tenant_carrier(&path(domain)?))
+        }
         ("GET", ["tenants", domain, "security-groups"]) => {
             match w.list_security_groups(&path(domain)?) {
                 Ok(v) => items(&v),
