@@ -279,9 +279,9 @@ impl Op {
             Op::OutboundTrunk { .. } => "2.1",
             Op::Carrier { .. } => "3.1",
             Op::CallerId { .. } => "3.2",
-            Op::TenantCarrier { .. } | Op::SecurityGroup { .. } | Op::SecurityGroupAssignment { .. } => {
-                "3.5"
-            }
+            Op::TenantCarrier { .. }
+            | Op::SecurityGroup { .. }
+            | Op::SecurityGroupAssignment { .. } => "3.5",
             Op::OriginationUri { .. } | Op::InboundTrunk { .. } | Op::NumberOnTrunk { .. } => "4.1",
             Op::InventoryNumber { .. } => "4.2",
             Op::NumberOnExtension { .. } => "4.3",
@@ -292,9 +292,11 @@ impl Op {
     /// A short description of the object, for people.
     pub fn describe(&self) -> String {
         match self {
-            Op::IpAcl { name, .. } => format!("IP access list {name}"),
+            Op::IpAcl { name, .. } | Op::DeleteIpAcl { name, .. } => {
+                format!("IP access list {name}")
+            }
             Op::OutboundTrunk { name, .. } => format!("outbound trunk {name}"),
-            Op::Carrier { name, .. } => format!("carrier {name}"),
+            Op::Carrier { name, .. } | Op::DeleteCarrier { name } => format!("carrier {name}"),
             Op::CallerId { carrier, .. } => format!("caller ID on carrier {carrier}"),
             Op::TenantCarrier { tenant, .. } => format!("carrier of tenant {tenant}"),
             Op::SecurityGroup { tenant, group } => {
@@ -303,19 +305,20 @@ impl Op {
             Op::SecurityGroupAssignment {
                 extension, group, ..
             } => format!("security group {group} on extension {extension}"),
-            Op::OriginationUri { name, .. } => format!("origination URI {name}"),
+            Op::OriginationUri { name, .. } | Op::DeleteUri { name, .. } => {
+                format!("origination URI {name}")
+            }
             Op::InboundTrunk { name, .. } => format!("inbound trunk {name}"),
             Op::NumberOnTrunk { number } => format!("number {number} on the inbound trunk"),
-            Op::InventoryNumber { record, .. } => format!("number {} in the inventory", record.number),
+            Op::InventoryNumber { record, .. } => {
+                format!("number {} in the inventory", record.number)
+            }
             Op::NumberOnExtension {
                 number, extension, ..
             } => format!("number {number} on extension {extension}"),
             Op::UnassignNumber { number, .. } => format!("number {number} off its extension"),
             Op::RemoveInventoryNumber { number } => format!("number {number} from the inventory"),
             Op::DeleteTrunk { name, .. } => format!("trunk {name}"),
-            Op::DeleteUri { name, .. } => format!("origination URI {name}"),
-            Op::DeleteCarrier { name } => format!("carrier {name}"),
-            Op::DeleteIpAcl { name, .. } => format!("IP access list {name}"),
         }
     }
 }
