@@ -132,7 +132,7 @@ text_type!(
 
 text_type!(
     /// The name of a carrier, gateway or security group: 1 to 64 characters, no surrounding spaces, no
-    /// control characters and no `/`.
+    /// control characters, no `/`, and not `.` or `..` (names are path segments of the HTTP contract).
     Name,
     parse_name
 );
@@ -346,6 +346,9 @@ fn parse_name(s: &str) -> Result<String, Error> {
             "must not contain control characters or '/'",
         ));
     }
+    if s == "." || s == ".." {
+        return Err(Error::invalid(WHAT, s, "must not be '.' or '..'"));
+    }
     Ok(s.to_owned())
 }
 
@@ -549,6 +552,8 @@ mod tests {
         assert_eq!("us".parse::<CountryCode>().unwrap().as_str(), "US");
         assert!("USA".parse::<CountryCode>().is_err());
         assert!(" plivo".parse::<Name>().is_err());
+        assert!("..".parse::<Name>().is_err());
+        assert!("...".parse::<Name>().is_ok());
         assert!("a/b".parse::<Name>().is_err());
         assert!("Plivo Zentrunk".parse::<Name>().is_ok());
         assert!("1001".parse::<Extension>().is_ok());
