@@ -445,7 +445,7 @@ impl World {
             Operation::BindTenantCarrier { tenant, carrier } => {
                 self.bind_tenant_carrier(tenant, carrier).map(drop)
             }
-            Operation::UnbindTenantCarrier { tenant } => {
+            Operation::UnbindTenantCarrier { tenant, .. } => {
                 self.unbind_tenant_carrier(tenant).map(drop)
             }
             Operation::EnsureSecurityGroup { tenant, group } => {
@@ -511,6 +511,9 @@ pub enum Operation {
     UnbindTenantCarrier {
         /// The tenant.
         tenant: TenantDomain,
+        /// The carrier it had when the step was written, to tell the operator (not checked).
+        #[serde(default)]
+        previous: Option<Name>,
     },
     /// Make a security group allow countries and prefixes.
     EnsureSecurityGroup {

@@ -377,8 +377,14 @@ impl WeHostVoip for Checklist {
         self.record(op, |w| w.bind_tenant_carrier(tenant, carrier))
     }
     async fn unbind_tenant_carrier(&self, tenant: &TenantDomain) -> Result<Tenant, Error> {
+        let previous = self
+            .lock()
+            .projected
+            .get_tenant(tenant)
+            .and_then(|t| t.carrier);
         let op = Operation::UnbindTenantCarrier {
             tenant: tenant.clone(),
+            previous,
         };
         self.record(op, |w| w.unbind_tenant_carrier(tenant))
     }

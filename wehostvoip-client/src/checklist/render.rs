@@ -291,27 +291,32 @@ pub(crate) fn describe(op: &Operation, consoles: &Consoles, number: usize, id: S
                 "The tenant's service plan (Service Plans) also selects a carrier: check that it is {carrier} too."
             )],
         ),
-        Operation::UnbindTenantCarrier { tenant } => (
-            format!("Take the carrier off tenant {tenant}"),
-            isp,
-            vec![s("Tenants"), tenant.to_string(), s("Edit")],
-            vec![
-                format!("Open Tenants and edit {tenant}."),
-                s(
-                    "Clear the Carrier field and save. If the console insists on a carrier, select the one the tenant used before this interconnect.",
-                ),
-            ],
-            vec![Form {
-                title: format!("Tenant {tenant}"),
-                fields: vec![field("Carrier", "(none, or the tenant's previous carrier)")],
-            }],
-            vec![format!(
-                "The Tenants list no longer shows {tenant} on the carrier being removed."
-            )],
-            vec![s(
-                "Until a carrier is selected again, the tenant's outbound calls have no way out.",
-            )],
-        ),
+        Operation::UnbindTenantCarrier { tenant, previous } => {
+            let which = previous
+                .as_ref()
+                .map_or_else(|| s("its carrier"), |c| format!("carrier {c}"));
+            (
+                format!("Take {which} off tenant {tenant}"),
+                isp,
+                vec![s("Tenants"), tenant.to_string(), s("Edit")],
+                vec![
+                    format!("Open Tenants and edit {tenant}."),
+                    s(
+                        "Clear the Carrier field and save. If the console insists on a carrier, select the one the tenant used before this interconnect.",
+                    ),
+                ],
+                vec![Form {
+                    title: format!("Tenant {tenant}"),
+                    fields: vec![field("Carrier", "(none, or the tenant's previous carrier)")],
+                }],
+                vec![format!(
+                    "The Tenants list no longer shows {tenant} with {which}."
+                )],
+                vec![s(
+                    "Until a carrier is selected again, the tenant's outbound calls have no way out.",
+                )],
+            )
+        }
         Operation::EnsureSecurityGroup { tenant, group } => {
             let mut fields: Vec<Field> = vec![field("Name", group.name.to_string())];
             fields.extend(
