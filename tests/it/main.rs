@@ -1,1 +1,6 @@
-//! Cross-crate integration tests, one binary with modules.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! Cross-crate integration tests, one binary with modules (fast to link).
+
+mod common;
+mod e2e;
+mod faults;

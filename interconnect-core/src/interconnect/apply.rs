@@ -416,6 +416,10 @@ impl Interconnect {
                 gone(self.plivo.uris().delete(id).await)?;
                 Ok(StepOutcome::Done)
             }
+            Op::UnbindTenant { tenant, .. } => {
+                self.whv.unbind_tenant_carrier(tenant).await?;
+                Ok(StepOutcome::Done)
+            }
             Op::DeleteCarrier { name } => match self.whv.delete_carrier(name).await {
                 Ok(()) | Err(whv::Error::NotFound { .. }) => Ok(StepOutcome::Done),
                 Err(e) => Err(e.into()),

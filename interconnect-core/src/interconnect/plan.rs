@@ -242,6 +242,13 @@ pub enum Op {
         /// Its id.
         id: UriId,
     },
+    /// Teardown: take the tenant off the carrier this library made (so the carrier can go).
+    UnbindTenant {
+        /// The tenant.
+        tenant: whv::TenantDomain,
+        /// The carrier it is bound to now.
+        carrier: whv::Name,
+    },
     /// Teardown: delete the carrier this library made.
     DeleteCarrier {
         /// Its name.
@@ -317,6 +324,9 @@ impl Op {
                 number, extension, ..
             } => format!("number {number} on extension {extension}"),
             Op::UnassignNumber { number, .. } => format!("number {number} off its extension"),
+            Op::UnbindTenant { tenant, carrier } => {
+                format!("tenant {tenant} off carrier {carrier}")
+            }
             Op::RemoveInventoryNumber { number } => format!("number {number} from the inventory"),
             Op::DeleteTrunk { name, .. } => format!("trunk {name}"),
         }

@@ -131,27 +131,35 @@ impl Interconnect {
             }
         }
 
-        // WeHostVoIP carrier.
+        // WeHostVoIP carrier: the tenant lets go of it first.
         if let Some(c) = &observed.carrier {
-            let bound = observed
+            if observed
                 .tenant
                 .as_ref()
-                .is_some_and(|t| t.carrier.as_ref() == Some(&c.name));
-            if bound {
+                .is_some_and(|t| t.carrier.as_ref() == Some(&c.name))
+            {
+                let mut step = delete(Op::UnbindTenant {
+                    tenant: spec.tenant.clone(),
+                    carrier: c.name.clone(),
+                });
+                step.action = Action::Update;
+                step.changes.push(super::plan::Change::new(
+                    "carrier",
+                    Some(c.name.to_string()),
+                    None,
+                ));
+                steps.push(step);
                 warnings.push(Warning::new(
-                    "carrier-in-use",
+                    "tenant-without-carrier",
                     format!(
-                        "carrier {} stays: tenant {} is still bound to it, and a tenant cannot be \
-                         left without a carrier; bind the tenant to another carrier in the ISP \
-                         console, then run teardown again",
-                        c.name, spec.tenant
+                        "tenant {} is left without a carrier: its outbound calls fail until it is                          bound to another carrier in the ISP console",
+                        spec.tenant
                     ),
                 ));
-            } else {
-                steps.push(delete(Op::DeleteCarrier {
-                    name: c.name.clone(),
-                }));
             }
+            steps.push(delete(Op::DeleteCarrier {
+                name: c.name.clone(),
+            }));
         }
         if observed
             .groups
