@@ -576,3 +576,61 @@ mod tests {
         assert_eq!(json, r#""0.80""#);
     }
 }
+
+#[cfg(test)]
+mod props {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Parsing never panics, and what parses prints back to text that parses to the same value.
+    fn round_trips<T>(s: &str) -> Result<(), TestCaseError>
+    where
+        T: FromStr<Err = Error> + fmt::Display + PartialEq + fmt::Debug,
+    {
+        if let Ok(v) = s.parse::<T>() {
+            let again: T = v
+                .to_string()
+                .parse()
+                .map_err(|e: Error| TestCaseError::fail(e.to_string()))?;
+            prop_assert_eq!(again, v);
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #[test]
+        fn any_text_is_handled(s in "\\PC{0,40}") {
+            round_trips::<E164>(&s)?;
+            round_trips::<HostPort>(&s)?;
+            round_trips::<TenantDomain>(&s)?;
+            round_trips::<DigitPrefix>(&s)?;
+            round_trips::<DialPrefix>(&s)?;
+            round_trips::<Extension>(&s)?;
+            round_trips::<CountryCode>(&s)?;
+            round_trips::<Name>(&s)?;
+            round_trips::<Price>(&s)?;
+        }
+
+        #[test]
+        fn numbers_and_addresses_of_the_right_shape_parse(
+            e164 in "\\+[1-9][0-9]{1,14}",
+            host in "[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?(\\.[a-z]([a-z0-9-]{0,10}[a-z0-9])?){1,3}",
+            port in 1u16..,
+        ) {
+            let n: E164 = e164.parse()?;
+            prop_assert_eq!(n.as_str(), e164.as_str());
+            let with_port = format!("{host}:{port}");
+            let hp: HostPort = with_port.parse()?;
+            prop_assert_eq!(hp.host(), host.as_str());
+            prop_assert_eq!(hp.port(), Some(port));
+        }
+
+        #[test]
+        fn prices_keep_their_value(int in 0u64..1_000_000_000, frac in 0u64..10_000) {
+            let p: Price = format!("{int}.{frac:04}").parse()?;
+            prop_assert_eq!(p.ten_thousandths(), int * 10_000 + frac);
+            prop_assert_eq!(p.to_string().parse::<Price>()?, p);
+        }
+    }
+}
