@@ -64,7 +64,8 @@ struct Inner {
 ///   becomes a pending step only when it changes something.
 /// - [`Checklist::confirm`] records a done step in the state file chosen by the caller (JSON, written
 ///   to a temporary file and renamed over the old one). A corrupted or foreign state file is an error
-///   naming the file; it is never reset.
+///   naming the file; it is never reset. Use one `Checklist` per state file at a time: two processes
+///   confirming into the same file would each overwrite the other's confirmations.
 ///
 /// ```
 /// use wehostvoip_client::{Checklist, Confirmation, SecurityGroup, WeHostVoip, World};
