@@ -37,6 +37,7 @@ mod error;
 mod http;
 mod memory;
 mod model;
+mod shared;
 mod types;
 mod world;
 
