@@ -1,6 +1,6 @@
 //! The request tokenizer: request line, header fields into caller-provided slots, framing.
 
-use crate::class::{eq_lower, is_text, is_token, is_uri, parse_u64, split_while, trim};
+use crate::class::{eq_lower, is_text, is_token, is_uri, parse_u64, split_while, trim, word};
 use crate::policy::{Limits, Transport};
 use crate::reject::{Rejection, Rule, reject};
 
@@ -215,17 +215,22 @@ impl<'h, 'a> Request<'h, 'a> {
     }
 }
 
-/// One physical line: its content without the line end, and the offset after the line end.
+/// A physical line: its content without the line end, the offset after the line end, and
+/// whether it may hold a control byte.
+type Line<'a> = (&'a [u8], usize, bool);
+
+/// One physical line: its content without the line end, the offset after the line end, and
+/// whether the line may hold a control byte (then [`has_unescaped_control`] decides).
 /// `Ok(None)`: no line end yet.
 #[inline]
 fn next_line<'a>(
     buf: &'a [u8],
     at: usize,
     limits: &Limits,
-) -> Result<Option<(&'a [u8], usize)>, Rejection<'a>> {
+) -> Result<Option<Line<'a>>, Rejection<'a>> {
     let rest = buf.get(at..).unwrap_or_default();
-    match memchr::memchr(b'\n', rest) {
-        Some(n) => {
+    match scan_line(rest) {
+        (Some(n), suspicious) => {
             let raw = rest.get(..n).unwrap_or_default();
             let line = match raw.split_last() {
                 Some((b'\r', l)) => l,
@@ -234,41 +239,76 @@ fn next_line<'a>(
             if line.len() > limits.max_line_length {
                 return Err(reject(Rule::TooLarge, "line longer than the limit", line));
             }
-            Ok(Some((line, at + n + 1)))
+            Ok(Some((line, at + n + 1, suspicious)))
         }
-        None if rest.len() > limits.max_line_length => Err(reject(
+        (None, _) if rest.len() > limits.max_line_length => Err(reject(
             Rule::TooLarge,
             "line longer than the limit",
             rest.get(..limits.max_line_length).unwrap_or_default(),
         )),
-        None => Ok(None),
+        (None, _) => Ok(None),
     }
 }
 
-/// Whether `line` holds a byte that is not allowed in a header line (an ASCII control other
-/// than HT). Eight bytes at a time; only a word that may hold one is checked byte by byte.
+/// Finds the first LF of `rest` in one pass, eight bytes at a time, and notes on the way
+/// whether the line before it holds a byte not allowed in a header line (an ASCII control other
+/// than HT, or a CR that does not end the line). Only a word that holds a control byte (the LF
+/// itself included) is looked at byte by byte.
 #[inline]
-fn has_control(line: &[u8]) -> bool {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
-    const SPACE: u64 = u64::from_ne_bytes([0x20; 8]);
-    const DEL: u64 = u64::from_ne_bytes([0x7f; 8]);
-    let mut chunks = line.chunks_exact(8);
+fn scan_line(rest: &[u8]) -> (Option<usize>, bool) {
+    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
+    const SPACE: u64 = u64::from_le_bytes([0x20; 8]);
+    const DEL: u64 = u64::from_le_bytes([0x7f; 8]);
+    const LF: u64 = u64::from_le_bytes([b'\n'; 8]);
+    let mut suspicious = false;
+    let mut base = 0usize;
+    let mut chunks = rest.chunks_exact(8);
     for chunk in chunks.by_ref() {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let x = u64::from_ne_bytes(word);
+        let x = word(chunk);
         let below_space = x.wrapping_sub(SPACE) & !x & HIGH;
         let y = x ^ DEL;
         let is_del = y.wrapping_sub(ONES) & !y & HIGH;
-        if (below_space | is_del) != 0 {
-            return has_unescaped_control(line);
+        let control = below_space | is_del;
+        if control != 0 {
+            let z = x ^ LF;
+            let lf = z.wrapping_sub(ONES) & !z & HIGH;
+            if lf == 0 {
+                // A tab, a CR whose LF is in the next word, or a stray control.
+                for (i, &b) in chunk.iter().enumerate() {
+                    if !(is_text(b) || (b == b'\r' && rest.get(base + i + 1) == Some(&b'\n'))) {
+                        suspicious = true;
+                    }
+                }
+            } else {
+                // The lowest flagged byte is exact; flags above it may be false positives,
+                // which only send the line to the exact check.
+                let at = lf.trailing_zeros() / 8;
+                let before = control & ((1u64 << (at * 8)) - 1);
+                let cr = match at.checked_sub(1) {
+                    Some(prev) if chunk.get(prev as usize) == Some(&b'\r') => 0x80u64 << (prev * 8),
+                    _ => 0,
+                };
+                if before & !cr != 0 {
+                    suspicious = true;
+                }
+                return (Some(base + at as usize), suspicious);
+            }
+        }
+        base += 8;
+    }
+    for (i, &b) in chunks.remainder().iter().enumerate() {
+        if b == b'\n' {
+            return (Some(base + i), suspicious);
+        }
+        if !(is_text(b) || (b == b'\r' && rest.get(base + i + 1) == Some(&b'\n'))) {
+            suspicious = true;
         }
     }
-    chunks.remainder().iter().any(|&b| !is_text(b)) && has_unescaped_control(line)
+    (None, suspicious)
 }
 
-/// The exact check behind [`has_control`]: a control byte is allowed only right after a
+/// The exact check behind [`scan_line`]'s flag: a control byte is allowed only right after a
 /// backslash (an RFC 3261 `quoted-pair`, as in RFC 4475 `intmeth`).
 fn has_unescaped_control(line: &[u8]) -> bool {
     let mut prev = 0u8;
@@ -404,8 +444,8 @@ pub fn parse_request<'h, 'a>(
     let mut at = 0;
     let first = loop {
         match next_line(buf, at, limits)? {
-            Some((b"", next)) => at = next,
-            Some(found) => break found,
+            Some((b"", next, _)) => at = next,
+            Some((line, next, _)) => break (line, next),
             None => return incomplete("message ends inside the request line"),
         }
     };
@@ -419,7 +459,7 @@ pub fn parse_request<'h, 'a>(
     let mut open: Option<(&'a [u8], usize, usize)> = None;
     let body_start = loop {
         let line_start = at;
-        let Some((line, next)) = next_line(buf, at, limits)? else {
+        let Some((line, next, suspicious)) = next_line(buf, at, limits)? else {
             return incomplete("message ends inside the header section");
         };
         at = next;
@@ -427,7 +467,7 @@ pub fn parse_request<'h, 'a>(
         if line.is_empty() {
             break at;
         }
-        if has_control(line) {
+        if suspicious && has_unescaped_control(line) {
             return Err(reject(
                 Rule::Syntax,
                 "control character in a header line",

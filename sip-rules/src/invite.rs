@@ -1,5 +1,6 @@
 //! The INVITE rules in policy order, and the view of an accepted INVITE.
 
+use core::fmt;
 use core::net::IpAddr;
 
 use crate::class::as_str;
@@ -10,14 +11,17 @@ use crate::sdp::{self, AudioStream, Codecs, Wants};
 use crate::value::{self, Scheme};
 
 /// An accepted INVITE: every field borrows from the message.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+///
+/// The text fields are validated (ASCII, or UTF-8 for the Request-URI) while checking; the
+/// `&str` views are made when read.
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Accepted<'a> {
-    method: &'a str,
-    request_uri: &'a str,
-    number: Option<&'a str>,
-    from_number: Option<&'a str>,
-    pai_numbers: [Option<&'a str>; 2],
-    call_id: &'a str,
+    method: &'a [u8],
+    request_uri: &'a [u8],
+    number: Option<&'a [u8]>,
+    from_number: Option<&'a [u8]>,
+    pai_numbers: [Option<&'a [u8]>; 2],
+    call_id: &'a [u8],
     max_forwards: u8,
     audio: Option<AudioStream<'a>>,
     body: &'a [u8],
@@ -25,37 +29,71 @@ pub struct Accepted<'a> {
     header_count: usize,
 }
 
+/// Views bytes the rules validated as UTF-8 as `&str` (never the empty fallback).
+const fn text(b: &[u8]) -> &str {
+    match core::str::from_utf8(b) {
+        Ok(s) => s,
+        Err(_) => "",
+    }
+}
+
+/// `text` over an optional value.
+const fn opt_text(b: Option<&[u8]>) -> Option<&str> {
+    match b {
+        Some(b) => Some(text(b)),
+        None => None,
+    }
+}
+
+impl fmt::Debug for Accepted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Accepted")
+            .field("method", &self.method())
+            .field("request_uri", &self.request_uri())
+            .field("number", &self.number())
+            .field("from_number", &self.from_number())
+            .field("pai_numbers", &self.pai_numbers.map(opt_text))
+            .field("call_id", &self.call_id())
+            .field("max_forwards", &self.max_forwards)
+            .field("audio", &self.audio)
+            .field("body", &self.body)
+            .field("len", &self.len)
+            .field("header_count", &self.header_count)
+            .finish()
+    }
+}
+
 impl<'a> Accepted<'a> {
     /// The method (`INVITE`).
     pub const fn method(&self) -> &'a str {
-        self.method
+        text(self.method)
     }
 
     /// The Request-URI as written.
     pub const fn request_uri(&self) -> &'a str {
-        self.request_uri
+        text(self.request_uri)
     }
 
     /// The Request-URI number (`+14155550123`, or without `+` when the policy allows), `None`
     /// when it is not E.164 and the policy does not require it.
     pub const fn number(&self) -> Option<&'a str> {
-        self.number
+        opt_text(self.number)
     }
 
     /// The From user part when it is an E.164 number.
     pub const fn from_number(&self) -> Option<&'a str> {
-        self.from_number
+        opt_text(self.from_number)
     }
 
     /// The E.164 numbers of the P-Asserted-Identity values (at most two: RFC 3325 allows one
     /// `sip:` and one `tel:` identity).
     pub fn pai_numbers(&self) -> impl Iterator<Item = &'a str> + use<'a> {
-        self.pai_numbers.into_iter().flatten()
+        self.pai_numbers.into_iter().flatten().map(text)
     }
 
     /// The Call-ID.
     pub const fn call_id(&self) -> &'a str {
-        self.call_id
+        text(self.call_id)
     }
 
     /// The Max-Forwards value (at least 1).
@@ -114,8 +152,13 @@ fn header_str<'a>(
     v.ok_or(reject(Rule::Syntax, name_for_missing, b""))
 }
 
-fn str_of(s: &[u8]) -> Result<&str, Rejection<'_>> {
-    as_str(s).ok_or(reject(Rule::Syntax, "value is not UTF-8", s))
+/// Checks that `s` is UTF-8 (ASCII in the common case, checked a word at a time).
+fn utf8(s: &[u8]) -> Result<&[u8], Rejection<'_>> {
+    if s.is_ascii() || as_str(s).is_some() {
+        Ok(s)
+    } else {
+        Err(reject(Rule::Syntax, "value is not UTF-8", s))
+    }
 }
 
 impl Policy<'_> {
@@ -195,7 +238,7 @@ impl Policy<'_> {
         if from_addr.tag.is_none_or(<[u8]>::is_empty) {
             return Err(reject(Rule::Syntax, "From has no tag", from));
         }
-        let from_uri = value::uri(from_addr.uri).map_err(|why| reject(Rule::Syntax, why, from))?;
+        let from_uri = from_addr.parsed;
         let to = header_str("To header missing", k.to)?;
         let (_, rest) = value::name_addr(to).map_err(|why| reject(Rule::Syntax, why, to))?;
         if !rest.is_empty() {
@@ -233,8 +276,7 @@ impl Policy<'_> {
                 loop {
                     let (addr, r) = value::name_addr(rest)
                         .map_err(|why| reject(Rule::Syntax, why, h.value()))?;
-                    let uri =
-                        value::uri(addr.uri).map_err(|why| reject(Rule::Syntax, why, h.value()))?;
+                    let uri = addr.parsed;
                     let place = pai_uris.get_mut(slot).ok_or(reject(
                         Rule::Syntax,
                         "more than two P-Asserted-Identity values",
@@ -261,7 +303,7 @@ impl Policy<'_> {
         // Step 6: Request-URI number.
         let plus = self.plus();
         let number = match ruri.user.and_then(|u| value::e164(u, plus)) {
-            Some(n) => Some(str_of(n)?),
+            Some(n) => Some(n),
             None if self.e164_request_uri() => {
                 return Err(reject(
                     Rule::NotE164,
@@ -272,12 +314,12 @@ impl Policy<'_> {
             None => None,
         };
         if let (Some(list), Some(n)) = (self.numbers(), number)
-            && !list.contains(n)
+            && !list.contains_bytes(n)
         {
             return Err(reject(
                 Rule::UnknownNumber,
                 "Request-URI number is not served here",
-                n.as_bytes(),
+                n,
             ));
         }
         // Step 7: caller ID.
@@ -299,10 +341,7 @@ impl Policy<'_> {
                         raw,
                     ));
                 }
-                *slot = match n {
-                    Some(n) => Some(str_of(n)?),
-                    None => None,
-                };
+                *slot = n;
             }
         }
         // Step 8: body type.
@@ -341,15 +380,12 @@ impl Policy<'_> {
         };
 
         Ok(Accepted {
-            method: str_of(req.method())?,
-            request_uri: str_of(req.uri())?,
+            method: utf8(req.method())?,
+            request_uri: utf8(req.uri())?,
             number,
-            from_number: match from_number {
-                Some(n) => Some(str_of(n)?),
-                None => None,
-            },
+            from_number,
             pai_numbers: pai,
-            call_id: str_of(call_id)?,
+            call_id: utf8(call_id)?,
             max_forwards,
             audio,
             body,

@@ -242,7 +242,12 @@ impl<'p> Numbers<'p> {
 
     /// Whether `number` (with or without its `+`) is in the list.
     pub fn contains(&self, number: &str) -> bool {
-        let digits = number.strip_prefix('+').unwrap_or(number).as_bytes();
+        self.contains_bytes(number.as_bytes())
+    }
+
+    /// [`Numbers::contains`] on bytes.
+    pub(crate) fn contains_bytes(&self, number: &[u8]) -> bool {
+        let digits = number.strip_prefix(b"+").unwrap_or(number);
         self.list
             .binary_search_by(|n| n.as_bytes().get(1..).unwrap_or_default().cmp(digits))
             .is_ok()

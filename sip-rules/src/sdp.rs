@@ -3,7 +3,7 @@
 
 use core::net::{Ipv4Addr, Ipv6Addr};
 
-use crate::class::{as_str, eq_lower, is_token, parse_u64, split_while};
+use crate::class::{as_str, eq_lower, find, is_token, parse_u64, split_while};
 use crate::policy::{Codec, Limits};
 use crate::reject::{Rejection, Rule, reject};
 
@@ -129,7 +129,7 @@ struct Section<'a> {
     port: u16,
     formats: &'a [u8],
     start: usize,
-    connection: Option<&'a str>,
+    connection: Option<&'a [u8]>,
     fmt_mask: u128,
     rtpmap_mask: u128,
     codec_mask: u128,
@@ -178,14 +178,13 @@ fn connection(v: &[u8]) -> Result<&[u8], &'static str> {
     if net != b"IN" {
         return Err("c= network type is not IN");
     }
-    let addr = match memchr::memchr(b'/', addr) {
+    let addr = match find(addr, b'/') {
         Some(n) => addr.get(..n).unwrap_or_default(),
         None => addr,
     };
-    let text = as_str(addr).ok_or("c= address is not ASCII")?;
     let valid = match ty {
-        b"IP4" => text.parse::<Ipv4Addr>().is_ok(),
-        b"IP6" => text.parse::<Ipv6Addr>().is_ok(),
+        b"IP4" => dotted_quad(addr) || as_str(addr).is_some_and(|t| t.parse::<Ipv4Addr>().is_ok()),
+        b"IP6" => as_str(addr).is_some_and(|t| t.parse::<Ipv6Addr>().is_ok()),
         _ => return Err("c= address type is neither IP4 nor IP6"),
     };
     if valid {
@@ -193,6 +192,37 @@ fn connection(v: &[u8]) -> Result<&[u8], &'static str> {
     } else {
         Err("c= address is not an IP address of its type")
     }
+}
+
+/// The common IPv4 form without the standard parser: four parts of one to three digits, each at
+/// most 255, no leading zero. Everything it accepts `Ipv4Addr` accepts too; what it refuses goes
+/// to `Ipv4Addr`, which has the last word.
+fn dotted_quad(s: &[u8]) -> bool {
+    let mut parts = 0u32;
+    let mut value = 0u32;
+    let mut digits = 0u32;
+    let mut lead_zero = false;
+    for &b in s {
+        if b == b'.' {
+            if digits == 0 || parts == 3 {
+                return false;
+            }
+            parts += 1;
+            value = 0;
+            digits = 0;
+            continue;
+        }
+        if !b.is_ascii_digit() || digits == 3 || (lead_zero && digits == 1) {
+            return false;
+        }
+        lead_zero = digits == 0 && b == b'0';
+        value = value * 10 + u32::from(b - b'0');
+        if value > 255 {
+            return false;
+        }
+        digits += 1;
+    }
+    parts == 3 && digits > 0
 }
 
 /// The numeric fields of a line split by single spaces.
@@ -213,7 +243,7 @@ pub(crate) fn check<'a>(
     let mut at = 0usize;
     let mut n = 0usize;
     let mut blank = false;
-    let mut session_c: Option<&'a str> = None;
+    let mut session_c: Option<&'a [u8]> = None;
     let mut seen_t = false;
     let mut section: Option<Section<'a>> = None;
     let mut chosen: Option<AudioStream<'a>> = None;
@@ -225,7 +255,7 @@ pub(crate) fn check<'a>(
         let (line, done) = if rest.is_empty() {
             (&[][..], true)
         } else {
-            let Some(end) = memchr::memchr(b'\n', rest) else {
+            let Some(end) = find(rest, b'\n') else {
                 return bad("SDP line without a line end (truncated body?)", rest);
             };
             at += end + 1;
@@ -295,7 +325,7 @@ pub(crate) fn check<'a>(
                 b'i' | b'u' | b'e' | b'p' | b'b' | b'r' | b'z' | b'k' => {}
                 b'c' => {
                     let addr = connection(value).map_err(|why| reject(Rule::Sdp, why, line))?;
-                    session_c = as_str(addr);
+                    session_c = Some(addr);
                 }
                 b't' => {
                     let mut f = value.split(|&b| b == b' ');
@@ -321,7 +351,7 @@ pub(crate) fn check<'a>(
                 b'i' | b'b' | b'k' => {}
                 b'c' => {
                     let addr = connection(value).map_err(|why| reject(Rule::Sdp, why, line))?;
-                    s.connection = as_str(addr);
+                    s.connection = Some(addr);
                 }
                 b'a' => attribute(value, Some((s, wants)))
                     .map_err(|why| reject(Rule::Sdp, why, line))?,
@@ -478,7 +508,7 @@ fn finish<'a>(
     s: Section<'a>,
     body: &'a [u8],
     end: usize,
-    session_c: Option<&'a str>,
+    session_c: Option<&'a [u8]>,
     wants: &Wants,
     chosen: &mut Option<AudioStream<'a>>,
     any_audio: &mut Option<AudioStream<'a>>,
@@ -501,6 +531,9 @@ fn finish<'a>(
     if !s.audio || s.port == 0 {
         return Ok(());
     }
+    let Some(address) = as_str(address) else {
+        return Err(reject(Rule::Sdp, "c= address is not ASCII", address));
+    };
     let stream = AudioStream {
         address,
         port: s.port,

@@ -2,7 +2,8 @@
 //! value and returns sub-slices of it.
 
 use crate::class::{
-    eq_lower, is_hostish, is_lws, is_token, is_uri, is_word, parse_u64, split_while, trim_start,
+    eq_lower, find, is_hostish, is_lws, is_token, is_uri, is_word, parse_u64, split_while,
+    trim_start,
 };
 use crate::policy::{Plus, is_e164_digits};
 
@@ -109,10 +110,10 @@ pub(crate) fn uri(s: &[u8]) -> Result<Uri<'_>, Fail> {
         return Err("malformed URI");
     }
     if eq_lower(scheme, b"sip") || eq_lower(scheme, b"sips") {
-        let (user, host) = match memchr::memchr(b'@', rest) {
+        let (user, host) = match find(rest, b'@') {
             Some(at) => {
                 let userinfo = rest.get(..at).unwrap_or_default();
-                let user = match memchr::memchr(b':', userinfo) {
+                let user = match find(userinfo, b':') {
                     Some(c) => userinfo.get(..c).unwrap_or_default(),
                     None => userinfo,
                 };
@@ -130,10 +131,10 @@ pub(crate) fn uri(s: &[u8]) -> Result<Uri<'_>, Fail> {
         Ok(Uri {
             scheme: Scheme::Sip,
             user,
-            headers: memchr::memchr(b'?', host).is_some(),
+            headers: find(host, b'?').is_some(),
         })
     } else if eq_lower(scheme, b"tel") {
-        let number = match memchr::memchr(b';', rest) {
+        let number = match find(rest, b';') {
             Some(n) => rest.get(..n).unwrap_or_default(),
             None => rest,
         };
@@ -156,7 +157,7 @@ pub(crate) fn uri(s: &[u8]) -> Result<Uri<'_>, Fail> {
 
 /// The E.164 number in a user part (before any `;` parameters), `+` per `plus`.
 pub(crate) fn e164(user: &[u8], plus: Plus) -> Option<&[u8]> {
-    let number = match memchr::memchr(b';', user) {
+    let number = match find(user, b';') {
         Some(n) => user.get(..n)?,
         None => user,
     };
@@ -172,6 +173,8 @@ pub(crate) fn e164(user: &[u8], plus: Plus) -> Option<&[u8]> {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct NameAddr<'a> {
     pub(crate) uri: &'a [u8],
+    /// The parts of `uri`, parsed once.
+    pub(crate) parsed: Uri<'a>,
     pub(crate) tag: Option<&'a [u8]>,
 }
 
@@ -180,7 +183,7 @@ fn angle(s: &[u8]) -> Result<(&[u8], &[u8]), Fail> {
     let Some((b'<', inner)) = s.split_first() else {
         return Err("display name not followed by <URI>");
     };
-    let Some(end) = memchr::memchr(b'>', inner) else {
+    let Some(end) = find(inner, b'>') else {
         return Err("unclosed '<' in an address");
     };
     let u = inner.get(..end).unwrap_or_default();
@@ -213,12 +216,19 @@ pub(crate) fn name_addr(s: &[u8]) -> Result<(NameAddr<'_>, &[u8]), Fail> {
             }
         }
     };
-    uri(u)?;
+    let parsed = uri(u)?;
     let (tag, rest) = params(rest, b"tag")?;
     if !(rest.is_empty() || rest.first() == Some(&b',')) {
         return Err("unexpected characters after an address");
     }
-    Ok((NameAddr { uri: u, tag }, rest))
+    Ok((
+        NameAddr {
+            uri: u,
+            parsed,
+            tag,
+        },
+        rest,
+    ))
 }
 
 /// Parses a Via value (one or more `via-parm`); returns whether its first `via-parm` carries a
@@ -281,7 +291,7 @@ pub(crate) fn max_forwards(s: &[u8]) -> Result<u8, Fail> {
 /// Checks a Call-ID: `word ["@" word]`.
 pub(crate) fn call_id(s: &[u8]) -> Result<(), Fail> {
     let ok = |w: &[u8]| !w.is_empty() && w.iter().all(|&b| is_word(b));
-    let valid = match memchr::memchr(b'@', s) {
+    let valid = match find(s, b'@') {
         Some(at) => ok(s.get(..at).unwrap_or_default()) && ok(s.get(at + 1..).unwrap_or_default()),
         None => ok(s),
     };
