@@ -1,0 +1,93 @@
+//! Attach many Plivo numbers to the interconnect's inbound trunk, within Plivo's 300 requests
+//! per 5 seconds, and put them in the ISP inventory on one extension.
+//!
+//! ```text
+//! cargo run --release --example bulk_numbers -- --count 200      # offline, sandbox at the real limit
+//! ```
+
+use std::time::Instant;
+
+use clap::Parser;
+use interconnect_core::interconnect::Interconnect;
+use interconnect_core::sbc::StaticResolver;
+use interconnect_core::{E164, InboundAuth, Sbc};
+use plivo_client::PlivoClient;
+use plivo_client::sandbox::Sandbox;
+use wehostvoip_client::{InMemory, Subscriber, World};
+
+/// Attach many numbers to the inbound trunk (offline, against the sandbox).
+#[derive(Debug, Parser)]
+#[command(version, about)]
+struct Args {
+    /// How many numbers (from +14155500000 upwards).
+    #[arg(long, default_value_t = 100)]
+    count: u32,
+    /// The extension they ring.
+    #[arg(long, default_value = "1001")]
+    extension: String,
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args = Args::parse();
+    let sandbox = Sandbox::start().await;
+    let numbers: Vec<E164> = (0..args.count)
+        .map(|i| format!("+1415550{i:04}").parse())
+        .collect::<Result<_, _>>()?;
+    for n in &numbers {
+        sandbox.add_account_number(n.as_str())?;
+    }
+    let plivo = PlivoClient::builder()
+        .auth_id(sandbox.auth_id())
+        .auth_token(sandbox.auth_token())
+        .base_url(sandbox.base_url().as_str())
+        .build()?;
+    let tenant = "acme.hobot.wehostvoip.io";
+    let mut world = World::new();
+    world.add_tenant(tenant.parse()?)?;
+    world.add_subscriber(&tenant.parse()?, Subscriber::new(args.extension.parse()?))?;
+    let mut builder = Interconnect::builder()
+        .plivo(plivo)
+        .wehostvoip(Box::new(InMemory::new(world)))
+        .resolver(StaticResolver::shared_sbcs())
+        .sbc(Sbc::preset("us").ok_or("no us preset")?.clone())
+        .tenant(tenant)
+        .caller_id(
+            numbers
+                .first()
+                .ok_or("--count must be at least 1")?
+                .clone()
+                .into(),
+        )
+        .country("US")
+        .inbound_auth(InboundAuth::PublishedRanges);
+    for n in &numbers {
+        builder = builder.number(n.clone(), args.extension.clone());
+    }
+    let ic = builder.build()?;
+    let started = Instant::now();
+    let plan = ic.plan().await?;
+    let report = ic.apply(&plan).await?;
+    let elapsed = started.elapsed();
+    let log = sandbox.requests();
+    let throttled = log.iter().filter(|r| r.status == Some(429)).count();
+    println!(
+        "{} numbers: {} steps applied, {} requests in {:.1} s ({:.1} requests/s), {} answered 429",
+        args.count,
+        report.applied,
+        log.len(),
+        elapsed.as_secs_f64(),
+        log.len() as f64 / elapsed.as_secs_f64(),
+        throttled
+    );
+    let again = ic.plan().await?;
+    println!(
+        "second plan: {}",
+        if again.is_empty() {
+            "nothing to do"
+        } else {
+            "steps remain"
+        }
+    );
+    Ok(())
+}
