@@ -1,0 +1,101 @@
+//! Bulk: attach 1,000 Plivo numbers to the inbound trunk through the sandbox at Plivo's real
+//! limit (300 requests per 5 s), and report requests per second and 429s.
+//!
+//! `cargo bench -p interconnect-core --bench bulk` (about 20 s per sample, 10 samples).
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use interconnect_core::interconnect::Interconnect;
+use interconnect_core::sbc::StaticResolver;
+use interconnect_core::{E164, InboundAuth, Sbc};
+use plivo_client::PlivoClient;
+use plivo_client::sandbox::Sandbox;
+use wehostvoip_client::{InMemory, Subscriber, World};
+
+const NUMBERS: u32 = 1_000;
+
+/// One first apply of a 1,000-number interconnect; returns (requests, 429s, elapsed).
+async fn first_apply() -> (usize, usize, Duration) {
+    let sandbox = Sandbox::start().await; // Plivo's real limit: 300 requests per 5 s.
+    let numbers: Vec<E164> = (0..NUMBERS)
+        .map(|i| format!("+1415550{i:04}").parse().expect("number"))
+        .collect();
+    for n in &numbers {
+        sandbox.add_account_number(n.as_str()).expect("seed");
+    }
+    let plivo = PlivoClient::builder()
+        .auth_id(sandbox.auth_id())
+        .auth_token(sandbox.auth_token())
+        .base_url(sandbox.base_url().as_str())
+        .build()
+        .expect("client");
+    let tenant = "acme.hobot.wehostvoip.io";
+    let mut world = World::new();
+    world
+        .add_tenant(tenant.parse().expect("tenant"))
+        .expect("tenant");
+    world
+        .add_subscriber(
+            &tenant.parse().expect("tenant"),
+            Subscriber::new("1001".parse().expect("ext")),
+        )
+        .expect("subscriber");
+    let mut builder = Interconnect::builder()
+        .plivo(plivo)
+        .wehostvoip(Box::new(InMemory::new(world)))
+        .resolver(StaticResolver::shared_sbcs())
+        .sbc(Sbc::preset("us").expect("preset").clone())
+        .tenant(tenant)
+        .caller_id(numbers[0].clone().into())
+        .country("US")
+        .inbound_auth(InboundAuth::PublishedRanges);
+    for n in &numbers {
+        builder = builder.number(n.clone(), "1001");
+    }
+    let ic = builder.build().expect("interconnect");
+    let started = Instant::now();
+    let plan = ic.plan().await.expect("plan");
+    ic.apply(&plan).await.expect("apply");
+    let elapsed = started.elapsed();
+    let log = sandbox.requests();
+    let throttled = log.iter().filter(|r| r.status == Some(429)).count();
+    (log.len(), throttled, elapsed)
+}
+
+fn bulk(c: &mut Criterion) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let (requests, throttled, elapsed) = rt.block_on(first_apply());
+    let rate = requests as f64 / elapsed.as_secs_f64();
+    println!(
+        "bulk: {NUMBERS} numbers, {requests} requests in {:.1} s = {rate:.1} requests/s \
+         (Plivo's limit: 60/s), {throttled} answered 429",
+        elapsed.as_secs_f64()
+    );
+    assert_eq!(throttled, 0, "the client must never provoke a 429");
+
+    let mut group = c.benchmark_group("bulk");
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(200));
+    group.throughput(Throughput::Elements(requests as u64));
+    group.bench_function("attach_1000_numbers_first_apply", |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                let (_, throttled, elapsed) = rt.block_on(first_apply());
+                assert_eq!(throttled, 0);
+                total += black_box(elapsed);
+            }
+            total
+        });
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bulk);
+criterion_main!(benches);
