@@ -93,15 +93,25 @@ impl HeaderName {
             },
             2 if eq_lower(name, b"to") => Self::To,
             3 if eq_lower(name, b"via") => Self::Via,
-            4 if eq_lower(name, b"from") => Self::From,
-            4 if eq_lower(name, b"cseq") => Self::CSeq,
+            // One comparison per name: dispatch on the length and the first letter.
+            4 => match first_lower(name) {
+                b'f' if eq_lower(name, b"from") => Self::From,
+                b'c' if eq_lower(name, b"cseq") => Self::CSeq,
+                _ => Self::Other,
+            },
             6 if eq_lower(name, b"accept") => Self::Accept,
-            7 if eq_lower(name, b"call-id") => Self::CallId,
-            7 if eq_lower(name, b"contact") => Self::Contact,
-            7 if eq_lower(name, b"subject") => Self::Subject,
+            7 => match first_lower(name) {
+                b'c' if eq_lower(name, b"call-id") => Self::CallId,
+                b'c' if eq_lower(name, b"contact") => Self::Contact,
+                b's' if eq_lower(name, b"subject") => Self::Subject,
+                _ => Self::Other,
+            },
             9 if eq_lower(name, b"supported") => Self::Supported,
-            12 if eq_lower(name, b"max-forwards") => Self::MaxForwards,
-            12 if eq_lower(name, b"content-type") => Self::ContentType,
+            12 => match first_lower(name) {
+                b'm' if eq_lower(name, b"max-forwards") => Self::MaxForwards,
+                b'c' if eq_lower(name, b"content-type") => Self::ContentType,
+                _ => Self::Other,
+            },
             14 if eq_lower(name, b"content-length") => Self::ContentLength,
             16 if eq_lower(name, b"content-encoding") => Self::ContentEncoding,
             19 if eq_lower(name, b"p-asserted-identity") => Self::PAssertedIdentity,
@@ -121,6 +131,14 @@ impl HeaderName {
                 | Self::ContentLength
                 | Self::ContentType
         )
+    }
+}
+
+/// The first byte of `name`, ASCII-lowercased (0 when empty).
+const fn first_lower(name: &[u8]) -> u8 {
+    match name.first() {
+        Some(b) => b.to_ascii_lowercase(),
+        None => 0,
     }
 }
 
