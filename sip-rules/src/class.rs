@@ -225,3 +225,33 @@ pub(crate) fn find(s: &[u8], needle: u8) -> Option<usize> {
         .position(|&b| b == needle)
         .map(|i| base + i)
 }
+
+/// Whether any byte of the word `x` is zero (exact for the word as a whole).
+#[inline]
+fn any_zero(x: u64) -> bool {
+    x.wrapping_sub(ONES) & !x & HIGH != 0
+}
+
+/// The length of the longest prefix of `s` made of URI characters ([`is_uri`]), eight bytes at
+/// a time: only a word that may end the run is looked at byte by byte.
+#[inline]
+pub(crate) fn uri_run(s: &[u8]) -> usize {
+    const BELOW: u64 = u64::from_le_bytes([0x21; 8]);
+    let mut base = 0usize;
+    let mut chunks = s.chunks_exact(8);
+    for chunk in chunks.by_ref() {
+        let x = word(chunk);
+        // Bytes >= 0x80 are URI characters: `!x & HIGH` keeps them out of the first test.
+        let low = x.wrapping_sub(BELOW) & !x & HIGH != 0;
+        let odd = any_zero(x ^ ONES.wrapping_mul(0x7f))
+            || any_zero(x ^ ONES.wrapping_mul(u64::from(b'<')))
+            || any_zero(x ^ ONES.wrapping_mul(u64::from(b'>')))
+            || any_zero(x ^ ONES.wrapping_mul(u64::from(b'"')));
+        if low || odd {
+            break;
+        }
+        base += 8;
+    }
+    let tail = s.get(base..).unwrap_or_default();
+    base + tail.iter().position(|&b| !is_uri(b)).unwrap_or(tail.len())
+}

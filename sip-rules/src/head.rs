@@ -1,6 +1,6 @@
 //! The request tokenizer: request line, header fields into caller-provided slots, framing.
 
-use crate::class::{eq_lower, is_text, is_token, is_uri, parse_u64, split_while, trim, word};
+use crate::class::{eq_lower, is_text, is_token, parse_u64, split_while, trim, uri_run, word};
 use crate::policy::{Limits, Transport};
 use crate::reject::{Rejection, Rule, reject};
 
@@ -351,7 +351,8 @@ fn request_line(line: &[u8]) -> Result<(&[u8], &[u8]), Rejection<'_>> {
     if method.is_empty() {
         return Err(reject(Rule::Syntax, "malformed request line", line));
     }
-    let (uri, rest) = split_while(rest, is_uri);
+    let n = uri_run(rest);
+    let (uri, rest) = rest.split_at_checked(n).unwrap_or((rest, &[]));
     if uri.is_empty() {
         return Err(reject(
             Rule::Syntax,

@@ -337,7 +337,9 @@ pub(crate) fn check<'a>(
                     }
                     seen_t = true;
                 }
-                b'a' => attribute(value, None).map_err(|why| reject(Rule::Sdp, why, line))?,
+                b'a' => {
+                    attribute(value, None).map_err(|why| reject(Rule::Sdp, why, line))?;
+                }
                 b'm' => {
                     if !seen_t {
                         return bad("SDP t= line missing before m=", line);
@@ -353,8 +355,13 @@ pub(crate) fn check<'a>(
                     let addr = connection(value).map_err(|why| reject(Rule::Sdp, why, line))?;
                     s.connection = Some(addr);
                 }
-                b'a' => attribute(value, Some((s, wants)))
-                    .map_err(|why| reject(Rule::Sdp, why, line))?,
+                b'a' => {
+                    let found = attribute(value, Some((s.rtp, wants)))
+                        .map_err(|why| reject(Rule::Sdp, why, line))?;
+                    s.rtpmap_mask |= found.bit;
+                    s.codec_mask |= found.codec;
+                    s.te_mask |= found.telephone_event;
+                }
                 b'm' => {
                     section =
                         Some(media(value, line_start).map_err(|why| reject(Rule::Sdp, why, line))?);
@@ -445,32 +452,47 @@ fn media(v: &[u8], start: usize) -> Result<Section<'_>, &'static str> {
     })
 }
 
-/// Checks an `a=` value; inside a media section, records rtpmaps.
-fn attribute(v: &[u8], section: Option<(&mut Section<'_>, &Wants)>) -> Result<(), &'static str> {
+/// What an `a=` line inside a media section adds to it: the payload-type bits of an rtpmap,
+/// of the required codec, and of telephone-event (all zero for other attributes).
+#[derive(Clone, Copy, Default)]
+struct Rtpmap {
+    bit: u128,
+    codec: u128,
+    telephone_event: u128,
+}
+
+/// Checks an `a=` value. `media`: inside a media section, whether it is RTP, and what the
+/// policy wants (rtpmaps are then reported).
+#[inline]
+fn attribute(v: &[u8], media: Option<(bool, &Wants)>) -> Result<Rtpmap, &'static str> {
     let (name, rest) = split_while(v, is_token);
     if name.is_empty() {
         return Err("malformed a= line");
     }
     let value = match rest.split_first() {
-        None => return Ok(()),
+        None => return Ok(Rtpmap::default()),
         Some((b':', value)) => value,
         Some(_) => return Err("malformed a= line"),
     };
     match name {
         b"rtpmap" => {
             let (pt, enc, rate) = rtpmap(value)?;
-            if let Some((s, wants)) = section {
+            if let Some((_, wants)) = media {
                 let bit = 1u128 << pt;
-                s.rtpmap_mask |= bit;
+                let mut found = Rtpmap {
+                    bit,
+                    ..Rtpmap::default()
+                };
                 if let Some(c) = wants.codec
                     && eq_ascii(enc, c.name().as_bytes())
                     && rate == Some(c.clock_rate())
                 {
-                    s.codec_mask |= bit;
+                    found.codec = bit;
                 }
                 if eq_lower(enc, b"telephone-event") {
-                    s.te_mask |= bit;
+                    found.telephone_event = bit;
                 }
+                return Ok(found);
             }
         }
         b"fmtp" => {
@@ -478,7 +500,7 @@ fn attribute(v: &[u8], section: Option<(&mut Section<'_>, &Wants)>) -> Result<()
             if fmt.is_empty() || !rest.starts_with(b" ") {
                 return Err("malformed a=fmtp");
             }
-            if section.is_some_and(|(s, _)| s.rtp) && parse_u64(fmt).is_none_or(|n| n > 127) {
+            if media.is_some_and(|(rtp, _)| rtp) && parse_u64(fmt).is_none_or(|n| n > 127) {
                 return Err("a=fmtp payload type is not a number from 0 to 127");
             }
         }
@@ -495,7 +517,7 @@ fn attribute(v: &[u8], section: Option<(&mut Section<'_>, &Wants)>) -> Result<()
         }
         _ => {}
     }
-    Ok(())
+    Ok(Rtpmap::default())
 }
 
 /// ASCII case-insensitive equality.

@@ -3,7 +3,7 @@
 
 use crate::class::{
     eq_lower, find, is_hostish, is_lws, is_token, is_uri, is_word, parse_u64, split_while,
-    trim_start,
+    trim_start, uri_run,
 };
 use crate::policy::{Plus, is_e164_digits};
 
@@ -183,14 +183,18 @@ fn angle(s: &[u8]) -> Result<(&[u8], &[u8]), Fail> {
     let Some((b'<', inner)) = s.split_first() else {
         return Err("display name not followed by <URI>");
     };
-    let Some(end) = find(inner, b'>') else {
-        return Err("unclosed '<' in an address");
-    };
-    let u = inner.get(..end).unwrap_or_default();
-    if u.is_empty() || !u.iter().all(|&b| is_uri(b)) {
-        return Err("malformed URI inside '<>'");
+    // `>` is not a URI character, so the run of URI characters ends at it when all is well.
+    let end = uri_run(inner);
+    match inner.get(end) {
+        Some(b'>') if end > 0 => Ok((
+            inner.get(..end).unwrap_or_default(),
+            inner.get(end + 1..).unwrap_or_default(),
+        )),
+        Some(_) if find(inner.get(end..).unwrap_or_default(), b'>').is_some() => {
+            Err("malformed URI inside '<>'")
+        }
+        _ => Err("unclosed '<' in an address"),
     }
-    Ok((u, inner.get(end + 1..).unwrap_or_default()))
 }
 
 /// Parses one `(name-addr / addr-spec) *(SEMI param)` from `s`; returns it and the rest
