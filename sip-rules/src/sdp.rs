@@ -136,14 +136,34 @@ struct Section<'a> {
     te_mask: u128,
 }
 
+/// Reads a run of ASCII digits; returns its value (saturated above `u32::MAX`, so any larger
+/// number stays out of range), whether it was non-empty, and the rest.
+#[inline]
+fn digits(mut s: &[u8]) -> (u64, bool, &[u8]) {
+    let mut n = 0u64;
+    let mut any = false;
+    while let Some((&b, rest)) = s.split_first() {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            break;
+        }
+        n = (n * 10 + u64::from(d)).min(1 << 33);
+        any = true;
+        s = rest;
+    }
+    (n, any, s)
+}
+
 /// Parses `pt SP name [/ rate [/ params]]`.
 fn rtpmap(v: &[u8]) -> Result<(u8, &[u8], Option<u32>), &'static str> {
-    let (pt, rest) = split_while(v, |b| b.is_ascii_digit());
-    let pt = parse_u64(pt)
-        .and_then(|n| u8::try_from(n).ok())
-        .filter(|&n| n < 128)
-        .ok_or("a=rtpmap payload type is not a number from 0 to 127")?;
-    let rest = rest.strip_prefix(b" ").ok_or("malformed a=rtpmap")?;
+    let (pt, any, rest) = digits(v);
+    let pt = match u8::try_from(pt) {
+        Ok(pt) if any && pt < 128 => pt,
+        _ => return Err("a=rtpmap payload type is not a number from 0 to 127"),
+    };
+    let Some((b' ', rest)) = rest.split_first() else {
+        return Err("malformed a=rtpmap");
+    };
     let (name, rest) = split_while(rest, is_token);
     if name.is_empty() {
         return Err("a=rtpmap without an encoding name");
@@ -151,9 +171,10 @@ fn rtpmap(v: &[u8]) -> Result<(u8, &[u8], Option<u32>), &'static str> {
     let rate = match rest.split_first() {
         None => None,
         Some((b'/', r)) => {
-            let (digits, more) = split_while(r, |b| b.is_ascii_digit());
-            let rate = parse_u64(digits)
-                .and_then(|n| u32::try_from(n).ok())
+            let (rate, any, more) = digits(r);
+            let rate = u32::try_from(rate)
+                .ok()
+                .filter(|_| any)
                 .ok_or("a=rtpmap clock rate is not a number")?;
             match more.split_first() {
                 None => {}
