@@ -484,7 +484,7 @@ struct Rtpmap {
 
 /// Checks an `a=` value. `media`: inside a media section, whether it is RTP, and what the
 /// policy wants (rtpmaps are then reported).
-#[inline]
+#[inline(always)]
 fn attribute(v: &[u8], media: Option<(bool, &Wants)>) -> Result<Rtpmap, &'static str> {
     let (name, rest) = split_while(v, is_token);
     if name.is_empty() {

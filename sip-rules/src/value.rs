@@ -101,8 +101,11 @@ pub(crate) struct Uri<'a> {
 }
 
 /// Parses a URI: `scheme ":" ...`; for SIP, `[user [":" password] "@"] host ...`.
+#[inline]
 pub(crate) fn uri(s: &[u8]) -> Result<Uri<'_>, Fail> {
-    let (scheme, rest) = split_while(s, |b| b.is_ascii_alphanumeric() || b"+-.".contains(&b));
+    let (scheme, rest) = split_while(s, |b| {
+        b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')
+    });
     let Some((b':', rest)) = rest.split_first() else {
         return Err("URI without a scheme");
     };
@@ -179,6 +182,7 @@ pub(crate) struct NameAddr<'a> {
 }
 
 /// Parses `<uri>` at `s[0] == '<'`; returns the URI and what follows `>`.
+#[inline(always)]
 fn angle(s: &[u8]) -> Result<(&[u8], &[u8]), Fail> {
     let Some((b'<', inner)) = s.split_first() else {
         return Err("display name not followed by <URI>");
@@ -294,10 +298,19 @@ pub(crate) fn max_forwards(s: &[u8]) -> Result<u8, Fail> {
 
 /// Checks a Call-ID: `word ["@" word]`.
 pub(crate) fn call_id(s: &[u8]) -> Result<(), Fail> {
-    let ok = |w: &[u8]| !w.is_empty() && w.iter().all(|&b| is_word(b));
-    let valid = match find(s, b'@') {
-        Some(at) => ok(s.get(..at).unwrap_or_default()) && ok(s.get(at + 1..).unwrap_or_default()),
-        None => ok(s),
+    // One pass: word characters with at most one `@`, neither side empty.
+    let mut at = None;
+    for (i, &b) in s.iter().enumerate() {
+        if !is_word(b) {
+            if b != b'@' || at.is_some() {
+                return Err("malformed Call-ID");
+            }
+            at = Some(i);
+        }
+    }
+    let valid = match at {
+        Some(i) => i > 0 && i + 1 < s.len(),
+        None => !s.is_empty(),
     };
     if valid {
         Ok(())
