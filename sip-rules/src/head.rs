@@ -327,6 +327,7 @@ type Line<'a> = (&'a [u8], usize, bool);
 /// One physical line: its content without the line end, the offset after the line end, and
 /// whether the line may hold a control byte (then [`has_unescaped_control`] decides).
 /// `Ok(None)`: no line end yet.
+#[allow(clippy::inline_always)] // measured: fewer instructions per line under callgrind
 #[inline(always)]
 fn next_line<'a>(
     buf: &'a [u8],
@@ -478,6 +479,7 @@ fn request_line(line: &[u8]) -> Result<(&[u8], &[u8]), Rejection<'_>> {
 }
 
 /// Records a finished header into its slot and into `known`.
+#[allow(clippy::inline_always)] // measured: fewer instructions per line under callgrind
 #[inline(always)]
 fn finish<'a>(
     buf: &'a [u8],

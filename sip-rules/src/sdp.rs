@@ -484,6 +484,7 @@ struct Rtpmap {
 
 /// Checks an `a=` value. `media`: inside a media section, whether it is RTP, and what the
 /// policy wants (rtpmaps are then reported).
+#[allow(clippy::inline_always)] // measured: fewer instructions per line under callgrind
 #[inline(always)]
 fn attribute(v: &[u8], media: Option<(bool, &Wants)>) -> Result<Rtpmap, &'static str> {
     let (name, rest) = split_while(v, is_token);

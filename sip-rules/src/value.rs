@@ -182,6 +182,7 @@ pub(crate) struct NameAddr<'a> {
 }
 
 /// Parses `<uri>` at `s[0] == '<'`; returns the URI and what follows `>`.
+#[allow(clippy::inline_always)] // measured: fewer instructions per line under callgrind
 #[inline(always)]
 fn angle(s: &[u8]) -> Result<(&[u8], &[u8]), Fail> {
     let Some((b'<', inner)) = s.split_first() else {
