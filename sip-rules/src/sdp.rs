@@ -246,6 +246,28 @@ fn dotted_quad(s: &[u8]) -> bool {
     parts == 3 && digits > 0
 }
 
+/// Checks an `o=` value in one pass: exactly six fields separated by single spaces, none
+/// empty, the second and third (session id and version) all digits.
+fn origin(v: &[u8]) -> bool {
+    let mut field = 0usize;
+    let mut len = 0usize;
+    let mut numeric = true;
+    for &b in v {
+        if b == b' ' {
+            if len == 0 || (matches!(field, 1 | 2) && !numeric) || field == 5 {
+                return false;
+            }
+            field += 1;
+            len = 0;
+            numeric = true;
+        } else {
+            len += 1;
+            numeric &= b.is_ascii_digit();
+        }
+    }
+    field == 5 && len > 0
+}
+
 /// The numeric fields of a line split by single spaces.
 fn all_digits(s: &[u8]) -> bool {
     !s.is_empty() && s.iter().all(u8::is_ascii_digit)
@@ -320,13 +342,7 @@ pub(crate) fn check<'a>(
             }
             (1, _) => return bad("SDP does not start with v=0", line),
             (2, b'o') => {
-                let mut f = value.split(|&b| b == b' ');
-                let fields = [f.next(), f.next(), f.next(), f.next(), f.next(), f.next()];
-                let ok = f.next().is_none()
-                    && fields.iter().all(|x| x.is_some_and(|x| !x.is_empty()))
-                    && fields.get(1).copied().flatten().is_some_and(all_digits)
-                    && fields.get(2).copied().flatten().is_some_and(all_digits);
-                if !ok {
+                if !origin(value) {
                     return bad("malformed o= line", line);
                 }
                 continue;
@@ -441,7 +457,9 @@ fn media(v: &[u8], start: usize) -> Result<Section<'_>, &'static str> {
     if kind.is_empty() || proto.is_empty() || !formats.starts_with(b" ") {
         return Err("malformed m= line");
     }
-    let rtp = proto.windows(4).any(|w| w == b"RTP/");
+    let rtp = proto
+        .windows(4)
+        .any(|w| matches!(w, [b'R', b'T', b'P', b'/']));
     let mut fmt_mask = 0u128;
     let mut list = formats;
     while let Some((b' ', r)) = list.split_first() {
@@ -605,6 +623,67 @@ impl Codecs<'_> {
         Self {
             formats: b"",
             section: b"",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use super::{Ipv4Addr, dotted_quad, origin};
+
+    /// The fast IPv4 check never accepts what the standard parser refuses.
+    #[test]
+    fn dotted_quad_is_a_subset_of_ipv4addr() {
+        let cases = [
+            "18.214.109.140",
+            "0.0.0.0",
+            "255.255.255.255",
+            "256.1.1.1",
+            "01.2.3.4",
+            "1.2.3",
+            "1.2.3.4.5",
+            "1..2.3",
+            ".1.2.3",
+            "1.2.3.",
+            "1.2.3.04",
+            "10.0.0.1",
+            "1.2.3.4/8",
+            "1234.1.1.1",
+            "",
+            "a.b.c.d",
+            "0.0.0.00",
+        ];
+        for c in cases {
+            let std_ok = c.parse::<Ipv4Addr>().is_ok();
+            if dotted_quad(c.as_bytes()) {
+                assert!(std_ok, "{c}");
+            }
+            // For plain dotted quads the two agree exactly.
+            if c.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+                assert_eq!(dotted_quad(c.as_bytes()), std_ok, "{c}");
+            }
+        }
+    }
+
+    /// `o=`: six single-space separated non-empty fields, numeric id and version.
+    #[test]
+    fn origin_fields() {
+        assert!(origin(b"- 1 1 IN IP4 203.0.113.5"));
+        assert!(origin(
+            b"PlivoSBC 1718123456 1718123457 IN IP4 18.214.109.129"
+        ));
+        for bad in [
+            &b"- 1 1 IN IP4"[..],
+            b"- 1 1 IN IP4 1.2.3.4 x",
+            b"- 1 1 IN IP4 1.2.3.4 ",
+            b"- x 1 IN IP4 1.2.3.4",
+            b"- 1 x IN IP4 1.2.3.4",
+            b"-  1 1 IN IP4 1.2.3.4",
+            b" - 1 1 IN IP4 1.2.3.4",
+            b"",
+        ] {
+            assert!(!origin(bad), "{bad:?}");
         }
     }
 }

@@ -5,7 +5,7 @@ use crate::class::{
     eq_lower, find, is_hostish, is_lws, is_token, is_uri, is_word, parse_u64, split_while,
     trim_start, uri_run,
 };
-use crate::policy::{Plus, is_e164_digits};
+use crate::policy::Plus;
 
 /// A failure inside a header value: a fixed reason.
 pub(crate) type Fail = &'static str;
@@ -160,16 +160,26 @@ pub(crate) fn uri(s: &[u8]) -> Result<Uri<'_>, Fail> {
 
 /// The E.164 number in a user part (before any `;` parameters), `+` per `plus`.
 pub(crate) fn e164(user: &[u8], plus: Plus) -> Option<&[u8]> {
-    let number = match find(user, b';') {
-        Some(n) => user.get(..n)?,
-        None => user,
+    // One pass up to the first `;`: an optional `+`, then 7 to 15 digits, the first not 0.
+    let (sign, digits) = match user.split_first() {
+        Some((b'+', rest)) => (1, rest),
+        _ if plus == Plus::Required => return None,
+        _ => (0, user),
     };
-    let digits = match (number.split_first(), plus) {
-        (Some((b'+', d)), _) => d,
-        (_, Plus::Optional) => number,
-        (_, Plus::Required) => return None,
-    };
-    is_e164_digits(digits).then_some(number)
+    let mut n = 0usize;
+    for &b in digits {
+        if b == b';' {
+            break;
+        }
+        if !b.is_ascii_digit() || n == 15 {
+            return None;
+        }
+        n += 1;
+    }
+    if n < 7 || digits.first() == Some(&b'0') {
+        return None;
+    }
+    user.get(..sign + n)
 }
 
 /// A `name-addr` or `addr-spec` with its parameters.
@@ -322,6 +332,10 @@ pub(crate) fn call_id(s: &[u8]) -> Result<(), Fail> {
 
 /// Parses a media type `type/subtype *(;param)`; returns whether it is `application/sdp`.
 pub(crate) fn is_sdp_media_type(s: &[u8]) -> Result<bool, Fail> {
+    // The usual value, which the full parse below would accept as SDP.
+    if s.eq_ignore_ascii_case(b"application/sdp") {
+        return Ok(true);
+    }
     let (ty, rest) = token(trim_start(s)).map_err(|_| "malformed Content-Type")?;
     let rest = expect(rest, b'/', "malformed Content-Type")?;
     let (sub, rest) = token(rest).map_err(|_| "malformed Content-Type")?;
@@ -353,6 +367,50 @@ pub(crate) fn accepts_sdp(s: &[u8]) -> Result<bool, Fail> {
             None => return Ok(admits),
             Some((b',', next)) => s = next,
             Some(_) => return Err("malformed Accept"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{call_id, e164};
+    use crate::policy::Plus;
+
+    /// A user part, the policy's `+` rule, and the number expected.
+    type Case = (&'static [u8], Plus, Option<&'static [u8]>);
+
+    #[test]
+    fn e164_user_parts() {
+        let cases: [Case; 12] = [
+            (b"+14155550123", Plus::Required, Some(b"+14155550123")),
+            (b"+14155550123;npdi", Plus::Required, Some(b"+14155550123")),
+            (b"14155550123", Plus::Required, None),
+            (b"14155550123", Plus::Optional, Some(b"14155550123")),
+            (b"+1415555", Plus::Required, Some(b"+1415555")),
+            (b"+141555", Plus::Required, None),
+            (
+                b"+123456789012345",
+                Plus::Required,
+                Some(b"+123456789012345"),
+            ),
+            (b"+1234567890123456", Plus::Required, None),
+            (b"+04155550123", Plus::Required, None),
+            (b"+1415-555-0123", Plus::Required, None),
+            (b"++14155550123", Plus::Optional, None),
+            (b"+;14155550123", Plus::Required, None),
+        ];
+        for (user, plus, want) in cases {
+            assert_eq!(e164(user, plus), want, "{user:?}");
+        }
+    }
+
+    #[test]
+    fn call_ids() {
+        for ok in [&b"a84b4c76e66710"[..], b"abc@host.example", b"x@y"] {
+            assert!(call_id(ok).is_ok(), "{ok:?}");
+        }
+        for bad in [&b""[..], b"@host", b"abc@", b"a@b@c", b"a b"] {
+            assert!(call_id(bad).is_err(), "{bad:?}");
         }
     }
 }
