@@ -1,3 +1,4 @@
+#![allow(clippy::cast_precision_loss)] // request counts and rates, far below 2^52
 //! Attach many Plivo numbers to the interconnect's inbound trunk, within Plivo's 300 requests
 //! per 5 seconds, and put them in the ISP inventory on one extension.
 //!
@@ -11,7 +12,6 @@ use clap::Parser;
 use interconnect_core::interconnect::Interconnect;
 use interconnect_core::sbc::StaticResolver;
 use interconnect_core::{E164, InboundAuth, Sbc};
-use plivo_client::PlivoClient;
 use plivo_client::sandbox::Sandbox;
 use wehostvoip_client::{InMemory, Subscriber, World};
 
@@ -37,11 +37,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     for n in &numbers {
         sandbox.add_account_number(n.as_str())?;
     }
-    let plivo = PlivoClient::builder()
-        .auth_id(sandbox.auth_id())
-        .auth_token(sandbox.auth_token())
-        .base_url(sandbox.base_url().as_str())
-        .build()?;
+    let plivo = sandbox.client_builder().build()?;
     let tenant = "acme.hobot.wehostvoip.io";
     let mut world = World::new();
     world.add_tenant(tenant.parse()?)?;

@@ -28,6 +28,7 @@ use wehostvoip_client::{Checklist, InMemory, Subscriber, World};
 /// Connect a WeHostVoIP tenant to a Plivo Zentrunk SIP trunk (plan, apply, verify, tear down).
 #[derive(Debug, Parser)]
 #[command(version, about)]
+#[allow(clippy::struct_excessive_bools)] // independent command-line switches
 struct Args {
     /// The WeHostVoIP SBC: a shared region (us, br, in) or the FQDN of a dedicated SBC.
     #[arg(long, default_value = "us")]
@@ -174,11 +175,7 @@ async fn offline(args: &Args, inputs: &Inputs) -> Result<(), Box<dyn std::error:
     sandbox
         .add_account_number(inputs.caller_id.number().as_str())
         .ok();
-    let plivo = PlivoClient::builder()
-        .auth_id(sandbox.auth_id())
-        .auth_token(sandbox.auth_token())
-        .base_url(sandbox.base_url().as_str())
-        .build()?;
+    let plivo = sandbox.client_builder().build()?;
     let world = seed_world(args, inputs)?;
     let ic = build(
         args,
@@ -250,10 +247,10 @@ fn check_sample_invite(ic: &Interconnect, inputs: &Inputs) {
         .routes
         .first()
         .map_or("+14155550123", |(n, _)| n.as_str());
-    let source = call_policy
-        .sources()
-        .first()
-        .map_or_else(|| "18.214.109.129".parse().expect("literal"), |c| c.addr());
+    let source = call_policy.sources().first().map_or_else(
+        || "18.214.109.129".parse().expect("literal"),
+        sip_rules::Cidr::addr,
+    );
     let sdp = format!(
         "v=0\r\no=Plivo 1 1 IN IP4 {source}\r\ns=Plivo\r\nc=IN IP4 {source}\r\nt=0 0\r\n\
          m=audio 20000 RTP/AVP 0 8 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\n\

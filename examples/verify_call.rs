@@ -69,11 +69,7 @@ async fn run(args: &Args) -> Result<bool, Box<dyn std::error::Error>> {
             for n in &numbers {
                 s.add_account_number(n.as_str()).ok();
             }
-            PlivoClient::builder()
-                .auth_id(s.auth_id())
-                .auth_token(s.auth_token())
-                .base_url(s.base_url().as_str())
-                .build()?
+            s.client_builder().build()?
         }
     };
     let mut builder = Interconnect::builder()

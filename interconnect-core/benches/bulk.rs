@@ -1,3 +1,4 @@
+#![allow(clippy::cast_precision_loss)] // request counts and rates, far below 2^52
 //! Bulk: attach 1,000 Plivo numbers to the inbound trunk through the sandbox at Plivo's real
 //! limit (300 requests per 5 s), and report requests per second and 429s.
 //!
@@ -10,7 +11,6 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use interconnect_core::interconnect::Interconnect;
 use interconnect_core::sbc::StaticResolver;
 use interconnect_core::{E164, InboundAuth, Sbc};
-use plivo_client::PlivoClient;
 use plivo_client::sandbox::Sandbox;
 use wehostvoip_client::{InMemory, Subscriber, World};
 
@@ -25,12 +25,7 @@ async fn first_apply() -> (usize, usize, Duration) {
     for n in &numbers {
         sandbox.add_account_number(n.as_str()).expect("seed");
     }
-    let plivo = PlivoClient::builder()
-        .auth_id(sandbox.auth_id())
-        .auth_token(sandbox.auth_token())
-        .base_url(sandbox.base_url().as_str())
-        .build()
-        .expect("client");
+    let plivo = sandbox.client_builder().build().expect("client");
     let tenant = "acme.hobot.wehostvoip.io";
     let mut world = World::new();
     world

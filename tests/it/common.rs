@@ -25,10 +25,8 @@ pub async fn sandbox() -> Sandbox {
 }
 
 pub fn client(sandbox: &Sandbox) -> PlivoClient {
-    PlivoClient::builder()
-        .auth_id(sandbox.auth_id())
-        .auth_token(sandbox.auth_token())
-        .base_url(sandbox.base_url().as_str())
+    sandbox
+        .client_builder()
         .timeout(Duration::from_millis(400))
         .retry(
             RetryPolicy::default()

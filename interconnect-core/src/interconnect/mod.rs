@@ -17,24 +17,18 @@
 //! use interconnect_core::interconnect::Interconnect;
 //! use interconnect_core::sbc::StaticResolver;
 //! use interconnect_core::{InboundAuth, Sbc};
-//! use plivo_client::PlivoClient;
 //! use plivo_client::sandbox::Sandbox;
 //! use wehostvoip_client::{InMemory, Subscriber, World};
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let sandbox = Sandbox::start().await;
 //! sandbox.add_account_number("+14155550123")?;
-//! let plivo = PlivoClient::builder()
-//!     .auth_id(sandbox.auth_id())
-//!     .auth_token(sandbox.auth_token())
-//!     .base_url(sandbox.base_url().as_str())
-//!     .build()?;
 //! let mut world = World::new();
 //! world.add_tenant("acme.hobot.wehostvoip.io".parse()?)?;
 //! world.add_subscriber(&"acme.hobot.wehostvoip.io".parse()?, Subscriber::new("1001".parse()?))?;
 //!
 //! let ic = Interconnect::builder()
-//!     .plivo(plivo)
+//!     .plivo(sandbox.client()?)
 //!     .wehostvoip(Box::new(InMemory::new(world)))
 //!     .resolver(StaticResolver::shared_sbcs())
 //!     .sbc(Sbc::preset("us").unwrap().clone())

@@ -552,6 +552,34 @@ impl Sandbox {
         self.shared.auth_token.clone()
     }
 
+    /// A client builder already pointed at this sandbox with its account's credentials; set a
+    /// timeout, retry policy or rate limit on it, then `build()`.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), plivo_client::Error> {
+    /// use std::time::Duration;
+    /// let sandbox = plivo_client::sandbox::Sandbox::start().await;
+    /// let client = sandbox.client_builder().timeout(Duration::from_secs(2)).build()?;
+    /// assert!(client.trunks().all(&Default::default()).await?.is_empty());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn client_builder(&self) -> crate::ClientBuilder {
+        crate::PlivoClient::builder()
+            .auth_id(self.auth_id())
+            .auth_token(self.auth_token())
+            .base_url(self.base_url().as_str())
+    }
+
+    /// A client of this sandbox with the default settings (see [`Sandbox::client_builder`]).
+    ///
+    /// # Errors
+    /// [`crate::Error`] only if the client cannot be built (no TLS backend, for instance).
+    pub fn client(&self) -> Result<crate::PlivoClient, crate::Error> {
+        self.client_builder().build()
+    }
+
     /// Rents a number to the account (E.164, with or without `+`), with no application attached.
     ///
     /// # Errors
