@@ -4,5 +4,6 @@
 mod common;
 mod e2e;
 mod faults;
+mod operator;
 mod plan_snapshots;
 mod rules;
