@@ -28,6 +28,8 @@ use sip_rules::{Acl, Header, Numbers, Policy, Status};
 const INVITE: &[u8] = include_bytes!("../tests/data/plivo_invite.sip");
 static NUMBERS: [&str; 1] = ["+14155550123"];
 const MODES: [&str; 4] = ["check", "split", "sdp-types", "rsip"];
+/// Iterations per timed batch in the interleaved mode.
+const BATCH: u64 = 2_000;
 
 /// The same baseline as the bench: find every line end, look at the first byte.
 fn line_split(msg: &[u8]) -> u32 {
@@ -88,7 +90,6 @@ fn main() {
         println!("{what} {n}: {ok}");
         return;
     }
-    const BATCH: u64 = 2_000;
     let mut samples: Vec<Vec<f64>> = vec![Vec::new(); MODES.len()];
     for _ in 0..n {
         for (mode, times) in MODES.iter().zip(samples.iter_mut()) {
