@@ -152,7 +152,8 @@ impl Interconnect {
                 warnings.push(Warning::new(
                     "tenant-without-carrier",
                     format!(
-                        "tenant {} is left without a carrier: its outbound calls fail until it is                          bound to another carrier in the ISP console",
+                        "tenant {} is left without a carrier: its outbound calls fail until it \
+                         is bound to another carrier in the ISP console",
                         spec.tenant
                     ),
                 ));
