@@ -305,7 +305,9 @@ impl Op {
             Op::OutboundTrunk { name, .. } => format!("outbound trunk {name}"),
             Op::Carrier { name, .. } | Op::DeleteCarrier { name } => format!("carrier {name}"),
             Op::CallerId { carrier, .. } => format!("caller ID on carrier {carrier}"),
-            Op::TenantCarrier { tenant, .. } => format!("carrier of tenant {tenant}"),
+            Op::TenantCarrier { tenant, .. } | Op::UnbindTenant { tenant, .. } => {
+                format!("carrier of tenant {tenant}")
+            }
             Op::SecurityGroup { tenant, group } => {
                 format!("security group {} of tenant {tenant}", group.name)
             }
@@ -323,11 +325,12 @@ impl Op {
             Op::NumberOnExtension {
                 number, extension, ..
             } => format!("number {number} on extension {extension}"),
-            Op::UnassignNumber { number, .. } => format!("number {number} off its extension"),
-            Op::UnbindTenant { tenant, carrier } => {
-                format!("tenant {tenant} off carrier {carrier}")
+            Op::UnassignNumber { number, .. } => {
+                format!("assignment of number {number} to its extension")
             }
-            Op::RemoveInventoryNumber { number } => format!("number {number} from the inventory"),
+            Op::RemoveInventoryNumber { number } => {
+                format!("inventory record of number {number}")
+            }
             Op::DeleteTrunk { name, .. } => format!("trunk {name}"),
         }
     }
