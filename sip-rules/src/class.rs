@@ -226,10 +226,10 @@ pub(crate) fn find(s: &[u8], needle: u8) -> Option<usize> {
         .map(|i| base + i)
 }
 
-/// Whether any byte of the word `x` is zero (exact for the word as a whole).
+/// The has-zero-byte flags of `x` before the final `& HIGH` (exact for the word as a whole).
 #[inline]
-fn any_zero(x: u64) -> bool {
-    x.wrapping_sub(ONES) & !x & HIGH != 0
+fn zero_bytes(x: u64) -> u64 {
+    x.wrapping_sub(ONES) & !x
 }
 
 /// The length of the longest prefix of `s` made of URI characters ([`is_uri`]), eight bytes at
@@ -242,16 +242,80 @@ pub(crate) fn uri_run(s: &[u8]) -> usize {
     for chunk in chunks.by_ref() {
         let x = word(chunk);
         // Bytes >= 0x80 are URI characters: `!x & HIGH` keeps them out of the first test.
-        let low = x.wrapping_sub(BELOW) & !x & HIGH != 0;
-        let odd = any_zero(x ^ ONES.wrapping_mul(0x7f))
-            || any_zero(x ^ ONES.wrapping_mul(u64::from(b'<')))
-            || any_zero(x ^ ONES.wrapping_mul(u64::from(b'>')))
-            || any_zero(x ^ ONES.wrapping_mul(u64::from(b'"')));
-        if low || odd {
+        let low = x.wrapping_sub(BELOW) & !x;
+        // `<` and `>` differ only in bit 0x02: one test finds both.
+        let angle = zero_bytes((x | ONES.wrapping_mul(0x02)) ^ ONES.wrapping_mul(u64::from(b'>')));
+        let odd = zero_bytes(x ^ ONES.wrapping_mul(0x7f))
+            | angle
+            | zero_bytes(x ^ ONES.wrapping_mul(u64::from(b'"')));
+        if (low | odd) & HIGH != 0 {
             break;
         }
         base += 8;
     }
     let tail = s.get(base..).unwrap_or_default();
     base + tail.iter().position(|&b| !is_uri(b)).unwrap_or(tail.len())
+}
+
+/// Whether every byte of `s` is an ASCII digit, eight at a time.
+#[inline]
+pub(crate) fn all_digits(s: &[u8]) -> bool {
+    const ZEROS: u64 = u64::from_le_bytes([b'0'; 8]);
+    const HIGH_NIBBLES: u64 = u64::from_le_bytes([0xf0; 8]);
+    const SIX: u64 = u64::from_le_bytes([0x06; 8]);
+    let mut chunks = s.chunks_exact(8);
+    for chunk in chunks.by_ref() {
+        let x = word(chunk);
+        // Each byte is 0x30..=0x3f, and adding 6 keeps it below 0x40: 0x30..=0x39.
+        if x & HIGH_NIBBLES != ZEROS || x.wrapping_add(SIX) & HIGH_NIBBLES != ZEROS {
+            return false;
+        }
+    }
+    chunks.remainder().iter().all(u8::is_ascii_digit)
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use super::{all_digits, find, is_uri, uri_run};
+    use proptest::prelude::*;
+    use std::vec::Vec;
+
+    /// Bytes biased towards the edges of the classes the word-at-a-time checks test.
+    fn edgy() -> impl Strategy<Value = Vec<u8>> {
+        let byte = prop_oneof![
+            any::<u8>(),
+            prop::sample::select(
+                &[
+                    b'0', b'9', b'/', b':', b'<', b'>', b'"', b' ', b'!', 0x7f, 0x80, 0x3c, 0x3e,
+                    0x1f, 0x20, 0x21, b';', b'@', 0x36, 0x3a, 0x3f, 0x40,
+                ][..]
+            ),
+            (b'0'..=b'9'),
+        ];
+        proptest::collection::vec(byte, 0..40)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+
+        /// The word-at-a-time URI run agrees with the byte table.
+        #[test]
+        fn uri_run_agrees_with_scalar(s in edgy()) {
+            let scalar = s.iter().position(|&b| !is_uri(b)).unwrap_or(s.len());
+            prop_assert_eq!(uri_run(&s), scalar);
+        }
+
+        /// The word-at-a-time digit check agrees with the byte check.
+        #[test]
+        fn all_digits_agrees_with_scalar(s in edgy()) {
+            prop_assert_eq!(all_digits(&s), s.iter().all(u8::is_ascii_digit));
+        }
+
+        /// The word-at-a-time search agrees with the byte search.
+        #[test]
+        fn find_agrees_with_scalar(s in edgy(), needle in prop::sample::select(&[b';', b'@', b':', b'\n'][..])) {
+            prop_assert_eq!(find(&s, needle), s.iter().position(|&b| b == needle));
+        }
+    }
 }

@@ -275,6 +275,31 @@ pub(crate) struct Known<'a> {
     pub(crate) accept: Option<&'a [u8]>,
     pub(crate) via: usize,
     pub(crate) pai: usize,
+    /// The first two Via values, so that the rules need not walk the slots for them.
+    pub(crate) via_values: [Option<&'a [u8]>; 2],
+    /// The first two P-Asserted-Identity values.
+    pub(crate) pai_values: [Option<&'a [u8]>; 2],
+}
+
+impl<'a> Known<'a> {
+    /// The values of a repeatable header counted in `count`, the first two stored in
+    /// `stored`, in message order: the slots are only walked when there are more than two.
+    pub(crate) fn values<'h>(
+        stored: [Option<&'a [u8]>; 2],
+        count: usize,
+        headers: &'h [Header<'a>],
+        name: HeaderName,
+    ) -> impl Iterator<Item = &'a [u8]> + use<'a, 'h> {
+        let more = if count > 2 { usize::MAX } else { 0 };
+        stored.into_iter().flatten().chain(
+            headers
+                .iter()
+                .filter(move |h| h.known == name)
+                .map(|h| h.value)
+                .skip(2)
+                .take(more),
+        )
+    }
 }
 
 /// A syntactically valid, completely framed SIP request.
@@ -506,10 +531,16 @@ fn finish<'a>(
         HeaderName::ContentType => &mut known.content_type,
         HeaderName::Accept => &mut known.accept,
         HeaderName::Via => {
+            if let Some(place) = known.via_values.get_mut(known.via) {
+                *place = Some(value);
+            }
             known.via += 1;
             return Ok(());
         }
         HeaderName::PAssertedIdentity => {
+            if let Some(place) = known.pai_values.get_mut(known.pai) {
+                *place = Some(value);
+            }
             known.pai += 1;
             return Ok(());
         }

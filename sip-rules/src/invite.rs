@@ -4,7 +4,7 @@ use core::fmt;
 use core::net::IpAddr;
 
 use crate::class::as_str;
-use crate::head::{Header, HeaderName, Request, Status, parse_request};
+use crate::head::{Header, HeaderName, Known, Request, Status, parse_request};
 use crate::policy::Policy;
 use crate::reject::{Rejection, Rule, reject};
 use crate::sdp::{self, AudioStream, Codecs, Wants};
@@ -217,15 +217,10 @@ impl Policy<'_> {
             return Err(reject(Rule::Syntax, "Via header missing", b""));
         }
         let mut top = true;
-        for h in req
-            .headers()
-            .iter()
-            .filter(|h| h.known() == HeaderName::Via)
-        {
-            let branch =
-                value::via(h.value()).map_err(|why| reject(Rule::Syntax, why, h.value()))?;
+        for v in Known::values(k.via_values, k.via, req.headers(), HeaderName::Via) {
+            let branch = value::via(v).map_err(|why| reject(Rule::Syntax, why, v))?;
             if top && self.via_branch() && !branch {
-                return Err(reject(Rule::Syntax, "topmost Via has no branch", h.value()));
+                return Err(reject(Rule::Syntax, "topmost Via has no branch", v));
             }
             top = false;
         }
@@ -267,20 +262,21 @@ impl Policy<'_> {
         let mut pai_uris = [None, None];
         let mut slot = 0usize;
         if k.pai > 0 {
-            for h in req
-                .headers()
-                .iter()
-                .filter(|h| h.known() == HeaderName::PAssertedIdentity)
-            {
-                let mut rest = h.value();
+            for v in Known::values(
+                k.pai_values,
+                k.pai,
+                req.headers(),
+                HeaderName::PAssertedIdentity,
+            ) {
+                let mut rest = v;
                 loop {
-                    let (addr, r) = value::name_addr(rest)
-                        .map_err(|why| reject(Rule::Syntax, why, h.value()))?;
+                    let (addr, r) =
+                        value::name_addr(rest).map_err(|why| reject(Rule::Syntax, why, v))?;
                     let uri = addr.parsed;
                     let place = pai_uris.get_mut(slot).ok_or(reject(
                         Rule::Syntax,
                         "more than two P-Asserted-Identity values",
-                        h.value(),
+                        v,
                     ))?;
                     *place = Some((uri, addr.uri));
                     slot += 1;
@@ -380,12 +376,14 @@ impl Policy<'_> {
         };
 
         Ok(Accepted {
-            method: utf8(req.method())?,
+            // A token (checked by the tokenizer): ASCII.
+            method: req.method(),
             request_uri: utf8(req.uri())?,
             number,
             from_number,
             pai_numbers: pai,
-            call_id: utf8(call_id)?,
+            // `word` characters and `@` (checked above): ASCII.
+            call_id,
             max_forwards,
             audio,
             body,

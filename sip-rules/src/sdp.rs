@@ -1,6 +1,7 @@
 //! A one-pass SDP offer walker (RFC 8866 / 4566, RFC 3264): every line is dispatched on its
 //! type letter and each value is consumed in full; nothing is allocated.
 
+use core::fmt;
 use core::net::{Ipv4Addr, Ipv6Addr};
 
 use crate::class::{as_str, eq_lower, find, is_token, parse_u64, split_while};
@@ -11,9 +12,10 @@ use crate::reject::{Rejection, Rule, reject};
 const DYNAMIC: u128 = !((1u128 << 96) - 1);
 
 /// The audio stream chosen from an offer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct AudioStream<'a> {
-    address: &'a str,
+    /// Checked as an IP address (ASCII) by the walker; viewed as `&str` when read.
+    address: &'a [u8],
     port: u16,
     formats: &'a [u8],
     section: &'a [u8],
@@ -23,7 +25,10 @@ pub struct AudioStream<'a> {
 impl<'a> AudioStream<'a> {
     /// The connection address (`c=` of the media section, else of the session).
     pub const fn address(&self) -> &'a str {
-        self.address
+        match core::str::from_utf8(self.address) {
+            Ok(s) => s,
+            Err(_) => "",
+        }
     }
 
     /// The RTP port (never 0: a disabled stream is never chosen).
@@ -42,6 +47,18 @@ impl<'a> AudioStream<'a> {
             formats: self.formats,
             section: self.section,
         }
+    }
+}
+
+impl fmt::Debug for AudioStream<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AudioStream")
+            .field("address", &self.address())
+            .field("port", &self.port)
+            .field("formats", &self.formats)
+            .field("section", &self.section)
+            .field("telephone_event", &self.telephone_event)
+            .finish()
     }
 }
 
@@ -265,7 +282,7 @@ fn origin(v: &[u8]) -> bool {
 
 /// The numeric fields of a line split by single spaces.
 fn all_digits(s: &[u8]) -> bool {
-    !s.is_empty() && s.iter().all(u8::is_ascii_digit)
+    !s.is_empty() && crate::class::all_digits(s)
 }
 
 /// Checks an SDP offer and picks the audio stream the policy wants.
@@ -532,12 +549,13 @@ fn attribute(v: &[u8], media: Option<(bool, &Wants)>) -> Result<Rtpmap, &'static
                     ..Rtpmap::default()
                 };
                 if let Some(c) = wants.codec
-                    && eq_ascii(enc, c.name().as_bytes())
+                    && enc.len() == c.name().len()
                     && rate == Some(c.clock_rate())
+                    && eq_ascii(enc, c.name().as_bytes())
                 {
                     found.codec = bit;
                 }
-                if eq_lower(enc, b"telephone-event") {
+                if enc.len() == 15 && eq_lower(enc, b"telephone-event") {
                     found.telephone_event = bit;
                 }
                 return Ok(found);
@@ -601,9 +619,10 @@ fn finish<'a>(
     if !s.audio || s.port == 0 {
         return Ok(());
     }
-    let Some(address) = as_str(address) else {
+    // `connection` accepted it as an IPv4 or IPv6 address: ASCII.
+    if !address.is_ascii() {
         return Err(reject(Rule::Sdp, "c= address is not ASCII", address));
-    };
+    }
     let stream = AudioStream {
         address,
         port: s.port,

@@ -2,8 +2,8 @@
 //! value and returns sub-slices of it.
 
 use crate::class::{
-    eq_lower, find, is_hostish, is_lws, is_token, is_uri, is_word, parse_u64, split_while,
-    trim_start, uri_run,
+    all_digits, eq_lower, find, is_hostish, is_lws, is_token, is_uri, is_word, parse_u64,
+    split_while, trim_start, uri_run,
 };
 use crate::policy::Plus;
 
@@ -160,23 +160,15 @@ pub(crate) fn uri(s: &[u8]) -> Result<Uri<'_>, Fail> {
 
 /// The E.164 number in a user part (before any `;` parameters), `+` per `plus`.
 pub(crate) fn e164(user: &[u8], plus: Plus) -> Option<&[u8]> {
-    // One pass up to the first `;`: an optional `+`, then 7 to 15 digits, the first not 0.
+    // An optional `+`, then 7 to 15 digits up to the first `;`, the first not 0.
     let (sign, digits) = match user.split_first() {
         Some((b'+', rest)) => (1, rest),
         _ if plus == Plus::Required => return None,
         _ => (0, user),
     };
-    let mut n = 0usize;
-    for &b in digits {
-        if b == b';' {
-            break;
-        }
-        if !b.is_ascii_digit() || n == 15 {
-            return None;
-        }
-        n += 1;
-    }
-    if n < 7 || digits.first() == Some(&b'0') {
+    let n = find(digits, b';').unwrap_or(digits.len());
+    let number = digits.get(..n)?;
+    if !(7..=15).contains(&n) || number.first() == Some(&b'0') || !all_digits(number) {
         return None;
     }
     user.get(..sign + n)
@@ -401,6 +393,43 @@ mod tests {
         ];
         for (user, plus, want) in cases {
             assert_eq!(e164(user, plus), want, "{user:?}");
+        }
+    }
+
+    /// The byte-at-a-time form the word-at-a-time `e164` must agree with.
+    fn e164_scalar(user: &[u8], plus: Plus) -> Option<&[u8]> {
+        let (sign, digits) = match user.split_first() {
+            Some((b'+', rest)) => (1, rest),
+            _ if plus == Plus::Required => return None,
+            _ => (0, user),
+        };
+        let mut n = 0usize;
+        for &b in digits {
+            if b == b';' {
+                break;
+            }
+            if !b.is_ascii_digit() || n == 15 {
+                return None;
+            }
+            n += 1;
+        }
+        if n < 7 || digits.first() == Some(&b'0') {
+            return None;
+        }
+        user.get(..sign + n)
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+
+        /// `e164` agrees with the byte-at-a-time check on number-like user parts.
+        #[test]
+        fn e164_agrees_with_scalar(
+            user in "[+]?[0-9]{0,17}(;[a-z=]{0,6})?|[+0-9;a/]{0,20}",
+            required in proptest::bool::ANY,
+        ) {
+            let plus = if required { Plus::Required } else { Plus::Optional };
+            proptest::prop_assert_eq!(e164(user.as_bytes(), plus), e164_scalar(user.as_bytes(), plus));
         }
     }
 
