@@ -1,6 +1,8 @@
 //! The request tokenizer: request line, header fields into caller-provided slots, framing.
 
-use crate::class::{eq_lower, is_text, is_token, parse_u64, split_while, trim, uri_run, word};
+use crate::class::{
+    eq_lower, find, is_text, is_token, parse_u64, split_while, trim, uri_run, word,
+};
 use crate::policy::{Limits, Transport};
 use crate::reject::{Rejection, Rule, reject};
 
@@ -503,19 +505,63 @@ fn request_line(line: &[u8]) -> Result<(&[u8], &[u8]), Rejection<'_>> {
     Ok((method, uri))
 }
 
+/// Splits a header line into its name (an RFC 3261 token), the name's kind, and what follows
+/// the colon. The usual line is read with one word-at-a-time search for the colon: a name that
+/// classifies as a known header is a token by construction (see [`classify`]), any other is
+/// checked byte by byte; anything unusual takes [`header_name_exact`], which names the fault.
+#[allow(clippy::inline_always)] // measured: fewer instructions per line under callgrind
+#[inline(always)]
+fn header_name(line: &[u8]) -> Result<(&[u8], HeaderName, &[u8]), Rejection<'_>> {
+    if let Some(colon) = find(line, b':')
+        && let Some((head, value)) = line.split_at_checked(colon)
+    {
+        let name = match head.split_last() {
+            Some((b' ' | b'\t', _)) => split_while(head, is_token).0,
+            _ => head,
+        };
+        let kind = classify(name);
+        if !name.is_empty()
+            && (kind != HeaderName::Other || name.iter().all(|&b| is_token(b)))
+            && head
+                .get(name.len()..)
+                .is_some_and(|gap| gap.iter().all(|&b| b == b' ' || b == b'\t'))
+        {
+            return Ok((name, kind, value.get(1..).unwrap_or_default()));
+        }
+    }
+    header_name_exact(line)
+}
+
+/// [`header_name`] byte by byte, with the reason for a malformed line.
+fn header_name_exact(line: &[u8]) -> Result<(&[u8], HeaderName, &[u8]), Rejection<'_>> {
+    let (name, rest) = split_while(line, is_token);
+    if name.is_empty() {
+        return Err(reject(Rule::Syntax, "malformed header name", line));
+    }
+    let (_, rest) = split_while(rest, |b| b == b' ' || b == b'\t');
+    let Some((b':', value)) = rest.split_first() else {
+        return Err(reject(
+            Rule::Syntax,
+            "header line without a colon after the name",
+            line,
+        ));
+    };
+    Ok((name, classify(name), value))
+}
+
 /// Records a finished header into its slot and into `known`.
 #[allow(clippy::inline_always)] // measured: fewer instructions per line under callgrind
 #[inline(always)]
 fn finish<'a>(
     buf: &'a [u8],
     name: &'a [u8],
+    kind: HeaderName,
     start: usize,
     end: usize,
     slot: &mut Header<'a>,
     known: &mut Known<'a>,
 ) -> Result<(), Rejection<'a>> {
     let value = trim(buf.get(start..end).unwrap_or_default());
-    let kind = classify(name);
     *slot = Header {
         name,
         value,
@@ -595,7 +641,7 @@ pub fn parse_request<'h, 'a>(
     let mut count = 0usize;
     let mut known = Known::default();
     // The header being read: name, value start, value end (offsets into `buf`).
-    let mut open: Option<(&'a [u8], usize, usize)> = None;
+    let mut open: Option<(&'a [u8], HeaderName, usize, usize)> = None;
     let body_start = loop {
         let line_start = at;
         let Some((line, next, suspicious)) = next_line(buf, at, limits)? else {
@@ -616,7 +662,7 @@ pub fn parse_request<'h, 'a>(
         if let Some(b' ' | b'\t') = line.first() {
             // Folded continuation of the open header.
             match open.as_mut() {
-                Some((_, _, end)) => *end = line_end,
+                Some((_, _, _, end)) => *end = line_end,
                 None => {
                     return Err(reject(
                         Rule::Syntax,
@@ -626,35 +672,24 @@ pub fn parse_request<'h, 'a>(
                 }
             }
         } else {
-            if let Some((name, start, end)) = open.take() {
+            if let Some((name, kind, start, end)) = open.take() {
                 let slot = headers
                     .get_mut(count)
                     .filter(|_| count < max)
                     .ok_or(reject(Rule::TooLarge, "too many header fields", name))?;
-                finish(buf, name, start, end, slot, &mut known)?;
+                finish(buf, name, kind, start, end, slot, &mut known)?;
                 count += 1;
             }
-            let (name, rest) = split_while(line, is_token);
-            if name.is_empty() {
-                return Err(reject(Rule::Syntax, "malformed header name", line));
-            }
-            let (_, rest) = split_while(rest, |b| b == b' ' || b == b'\t');
-            let Some((b':', value)) = rest.split_first() else {
-                return Err(reject(
-                    Rule::Syntax,
-                    "header line without a colon after the name",
-                    line,
-                ));
-            };
-            open = Some((name, line_end - value.len(), line_end));
+            let (name, kind, value) = header_name(line)?;
+            open = Some((name, kind, line_end - value.len(), line_end));
         }
     };
-    if let Some((name, start, end)) = open {
+    if let Some((name, kind, start, end)) = open {
         let slot = headers
             .get_mut(count)
             .filter(|_| count < max)
             .ok_or(reject(Rule::TooLarge, "too many header fields", name))?;
-        finish(buf, name, start, end, slot, &mut known)?;
+        finish(buf, name, kind, start, end, slot, &mut known)?;
         count += 1;
     }
 
@@ -712,7 +747,21 @@ pub fn parse_request<'h, 'a>(
 
 #[cfg(test)]
 mod tests {
-    use super::{HeaderName, classify};
+    extern crate std;
+    use super::{HeaderName, classify, header_name, header_name_exact};
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+
+        /// The colon-first header line split agrees with the byte-by-byte one, faults included.
+        #[test]
+        fn header_name_agrees_with_exact(
+            line in "(Via|v|From|CSeq|Call-ID|cOnTaCt|Max-Forwards|Content-Length|P-Asserted-Identity|X-PH-CallUUID|[ -~]{0,6})[ \t]{0,2}[:;@ a-z]{0,2}[ -~]{0,12}"
+        ) {
+            prop_assert_eq!(header_name(line.as_bytes()), header_name_exact(line.as_bytes()));
+        }
+    }
 
     /// The word comparison agrees with the byte comparison on every known name in several
     /// cases, and on near misses.

@@ -155,7 +155,8 @@ struct Section<'a> {
 
 /// Reads a run of ASCII digits; returns its value (saturated above `u32::MAX`, so any larger
 /// number stays out of range), whether it was non-empty, and the rest.
-#[inline]
+#[allow(clippy::inline_always)] // measured: fewer instructions per a=rtpmap under callgrind
+#[inline(always)]
 fn digits(mut s: &[u8]) -> (u64, bool, &[u8]) {
     let mut n = 0u64;
     let mut any = false;
@@ -236,31 +237,35 @@ fn connection(v: &[u8]) -> Result<&[u8], &'static str> {
 /// most 255, no leading zero. Everything it accepts `Ipv4Addr` accepts too; what it refuses goes
 /// to `Ipv4Addr`, which has the last word.
 fn dotted_quad(s: &[u8]) -> bool {
-    let mut parts = 0u32;
-    let mut value = 0u32;
-    let mut digits = 0u32;
-    let mut lead_zero = false;
-    for &b in s {
-        if b == b'.' {
-            if digits == 0 || parts == 3 {
-                return false;
+    let mut rest = s;
+    for part in 0..4 {
+        // One to three digits, no leading zero, at most 255.
+        let (value, after) = match rest {
+            [
+                a @ b'1'..=b'9',
+                b @ b'0'..=b'9',
+                c @ b'0'..=b'9',
+                after @ ..,
+            ] => (
+                u32::from(a - b'0') * 100 + u32::from(b - b'0') * 10 + u32::from(c - b'0'),
+                after,
+            ),
+            [a @ b'1'..=b'9', b @ b'0'..=b'9', after @ ..] => {
+                (u32::from(a - b'0') * 10 + u32::from(b - b'0'), after)
             }
-            parts += 1;
-            value = 0;
-            digits = 0;
-            continue;
-        }
-        if !b.is_ascii_digit() || digits == 3 || (lead_zero && digits == 1) {
-            return false;
-        }
-        lead_zero = digits == 0 && b == b'0';
-        value = value * 10 + u32::from(b - b'0');
+            [a @ b'0'..=b'9', after @ ..] => (u32::from(a - b'0'), after),
+            _ => return false,
+        };
         if value > 255 {
             return false;
         }
-        digits += 1;
+        rest = match after {
+            [] => return part == 3,
+            [b'.', next @ ..] if part < 3 => next,
+            _ => return false,
+        };
     }
-    parts == 3 && digits > 0
+    false
 }
 
 /// Checks an `o=` value in one pass: exactly six fields separated by single spaces, none
@@ -690,6 +695,16 @@ mod tests {
             if c.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
                 assert_eq!(dotted_quad(c.as_bytes()), std_ok, "{c}");
             }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+
+        /// On digits and dots the fast IPv4 check agrees with the standard parser exactly.
+        #[test]
+        fn dotted_quad_agrees_with_ipv4addr(s in "[0-9.]{0,17}|([0-9]{1,4}\\.){3}[0-9]{1,4}") {
+            proptest::prop_assert_eq!(dotted_quad(s.as_bytes()), s.parse::<Ipv4Addr>().is_ok());
         }
     }
 
