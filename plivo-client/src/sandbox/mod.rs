@@ -167,6 +167,9 @@ pub enum TrunkGetShape {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RequestRecord {
+    /// When it arrived, on the sandbox's clock, counted from the sandbox's start (for rate
+    /// measurements from the server's side).
+    pub received: Duration,
     /// The HTTP method, upper case.
     pub method: String,
     /// The request path, without the query string.

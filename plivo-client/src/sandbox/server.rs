@@ -42,6 +42,7 @@ pub(crate) struct Inner {
     pub clock_offset: Duration,
     served: VecDeque<Instant>,
     api_seq: u64,
+    started: Instant,
 }
 
 impl Inner {
@@ -54,6 +55,7 @@ impl Inner {
             clock_offset: Duration::ZERO,
             served: VecDeque::new(),
             api_seq: 0,
+            started: Instant::now(),
         }
     }
 
@@ -267,7 +269,9 @@ fn process(
             .unwrap_or_else(|error| error.into_reply(&api_id)),
         ),
     };
+    let received = inner.now().duration_since(inner.started);
     inner.log.push(RequestRecord {
+        received,
         method: method.to_owned(),
         path: path.to_owned(),
         query: query.map(str::to_owned),
