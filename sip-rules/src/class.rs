@@ -150,6 +150,48 @@ pub(crate) fn split_while(s: &[u8], f: impl Fn(u8) -> bool) -> (&[u8], &[u8]) {
     s.split_at_checked(n).unwrap_or((s, &[]))
 }
 
+/// Per byte of `x`, bit 7 set where the byte (below 0x80) lies in `lo..=hi`.
+#[inline(always)]
+#[allow(clippy::inline_always)] // a handful of word operations, part of `plain_words`
+fn in_range(x: u64, lo: u8, hi: u8) -> u64 {
+    // No carries between bytes: every byte of `x` is below 0x80 and each addend at most 0x80.
+    let at_least = x.wrapping_add(ONES.wrapping_mul(0x80 - u64::from(lo)));
+    let above = x.wrapping_add(ONES.wrapping_mul(0x7f - u64::from(hi)));
+    at_least & !above & HIGH
+}
+
+/// The length of the leading whole words of `s` made only of ASCII letters, digits, `-` and
+/// `.`, the bytes of most tokens, hosts and Call-IDs, tested eight at a time.
+#[inline]
+pub(crate) fn plain_words(s: &[u8]) -> usize {
+    let mut n = 0usize;
+    let mut chunks = s.chunks_exact(8);
+    for chunk in chunks.by_ref() {
+        let x = word(chunk);
+        if x & HIGH != 0 {
+            break;
+        }
+        let letter = in_range(x | ONES.wrapping_mul(0x20), b'a', b'z');
+        let digit = in_range(x, b'0', b'9');
+        let dash_dot = in_range(x, b'-', b'.');
+        if letter | digit | dash_dot != HIGH {
+            break;
+        }
+        n += 8;
+    }
+    n
+}
+
+/// [`split_while`] for a class `f` that holds every letter, digit, `-` and `.`: whole words
+/// of those are skipped eight bytes at a time first.
+#[inline]
+pub(crate) fn split_run(s: &[u8], f: impl Fn(u8) -> bool) -> (&[u8], &[u8]) {
+    let skip = plain_words(s);
+    let tail = s.get(skip..).unwrap_or_default();
+    let n = skip + tail.iter().position(|&b| !f(b)).unwrap_or(tail.len());
+    s.split_at_checked(n).unwrap_or((s, &[]))
+}
+
 /// Parses a non-empty run of ASCII digits into a `u64`, `None` on anything else or on overflow.
 #[inline]
 pub(crate) fn parse_u64(s: &[u8]) -> Option<u64> {
@@ -277,7 +319,10 @@ pub(crate) fn all_digits(s: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     extern crate std;
-    use super::{all_digits, find, is_uri, uri_run};
+    use super::{
+        all_digits, find, is_hostish, is_token, is_uri, is_word, plain_words, split_run,
+        split_while, uri_run,
+    };
     use proptest::prelude::*;
     use std::vec::Vec;
 
@@ -296,6 +341,16 @@ mod tests {
         proptest::collection::vec(byte, 0..40)
     }
 
+    /// Mostly token-like text with the bytes around the class edges mixed in.
+    fn edgy_text() -> impl Strategy<Value = Vec<u8>> {
+        let byte = prop_oneof![
+            8 => prop::sample::select(&b"azAZ09-._.!~+%@[]:;,/\\\"?=(){}<>`'*#$&^| "[..]),
+            2 => any::<u8>(),
+            1 => prop::sample::select(&[0x2c, 0x2f, 0x40, 0x5b, 0x60, 0x7b, 0x7f, 0x80, 0xff, 0xad, 0xae, 0xe1][..]),
+        ];
+        proptest::collection::vec(byte, 0..48)
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(4000))]
 
@@ -304,6 +359,17 @@ mod tests {
         fn uri_run_agrees_with_scalar(s in edgy()) {
             let scalar = s.iter().position(|&b| !is_uri(b)).unwrap_or(s.len());
             prop_assert_eq!(uri_run(&s), scalar);
+        }
+
+        /// The word-at-a-time runs agree with the byte tables of every class they serve.
+        #[test]
+        fn split_run_agrees_with_split_while(s in edgy_text()) {
+            for f in [is_token as fn(u8) -> bool, is_hostish, is_word] {
+                prop_assert_eq!(split_run(&s, f), split_while(&s, f));
+            }
+            let plain = plain_words(&s);
+            prop_assert!(plain.is_multiple_of(8) && plain <= s.len());
+            prop_assert!(s[..plain].iter().all(|&b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.'));
         }
 
         /// The word-at-a-time digit check agrees with the byte check.

@@ -3,7 +3,7 @@
 
 use crate::class::{
     all_digits, eq_lower, find, is_hostish, is_lws, is_token, is_uri, is_word, parse_u64,
-    split_while, trim_start, uri_run,
+    plain_words, split_run, split_while, trim_start, uri_run,
 };
 use crate::policy::Plus;
 
@@ -62,7 +62,7 @@ fn params<'a>(s: &'a [u8], want: &[u8]) -> Result<(Option<&'a [u8]>, &'a [u8]), 
                     let n = v.len() - after.len();
                     (v.get(..n).unwrap_or_default(), after)
                 } else {
-                    let (value, after) = split_while(v, is_hostish);
+                    let (value, after) = split_run(v, is_hostish);
                     if value.is_empty() {
                         return Err("parameter value missing after '='");
                     }
@@ -303,7 +303,9 @@ pub(crate) fn max_forwards(s: &[u8]) -> Result<u8, Fail> {
 pub(crate) fn call_id(s: &[u8]) -> Result<(), Fail> {
     // One pass: word characters with at most one `@`, neither side empty.
     let mut at = None;
-    for (i, &b) in s.iter().enumerate() {
+    // Whole words of letters, digits, `-` and `.` hold no `@` and need no look.
+    let skip = plain_words(s);
+    for (i, &b) in s.iter().enumerate().skip(skip) {
         if !is_word(b) {
             if b != b'@' || at.is_some() {
                 return Err("malformed Call-ID");
