@@ -291,16 +291,50 @@ impl<'a> Known<'a> {
         count: usize,
         headers: &'h [Header<'a>],
         name: HeaderName,
-    ) -> impl Iterator<Item = &'a [u8]> + use<'a, 'h> {
-        let more = if count > 2 { usize::MAX } else { 0 };
-        stored.into_iter().flatten().chain(
-            headers
-                .iter()
-                .filter(move |h| h.known == name)
-                .map(|h| h.value)
-                .skip(2)
-                .take(more),
-        )
+    ) -> Values<'h, 'a> {
+        Values {
+            stored,
+            next: 0,
+            count,
+            headers: headers.iter(),
+            name,
+            seen: 0,
+        }
+    }
+}
+
+/// Iterator returned by [`Known::values`].
+pub(crate) struct Values<'h, 'a> {
+    stored: [Option<&'a [u8]>; 2],
+    next: usize,
+    count: usize,
+    headers: core::slice::Iter<'h, Header<'a>>,
+    name: HeaderName,
+    seen: usize,
+}
+
+impl<'a> Iterator for Values<'_, 'a> {
+    type Item = &'a [u8];
+
+    #[inline]
+    fn next(&mut self) -> Option<&'a [u8]> {
+        if let Some(Some(v)) = self.stored.get(self.next) {
+            self.next += 1;
+            return Some(v);
+        }
+        if self.count <= 2 {
+            return None;
+        }
+        // More than two: the rest come from the slots, after the two already given.
+        for h in self.headers.by_ref() {
+            if h.known == self.name {
+                self.seen += 1;
+                if self.seen > 2 {
+                    return Some(h.value);
+                }
+            }
+        }
+        None
     }
 }
 
@@ -750,6 +784,41 @@ mod tests {
     extern crate std;
     use super::{HeaderName, classify, header_name, header_name_exact};
     use proptest::prelude::*;
+
+    /// Repeated headers come back in message order, the first two from `Known`, the rest from
+    /// the slots.
+    #[test]
+    fn repeated_values_in_order() {
+        use super::{Header, Known, Limits, Transport, parse_request};
+        for n in 0..6 {
+            let mut msg = std::string::String::from("INVITE sip:a@b SIP/2.0\r\n");
+            for i in 0..n {
+                core::fmt::Write::write_fmt(
+                    &mut msg,
+                    format_args!("Via: SIP/2.0/UDP h{i}\r\nX-Other: {i}\r\n"),
+                )
+                .unwrap();
+            }
+            msg.push_str("\r\n");
+            let mut slots = [Header::EMPTY; 16];
+            let req = parse_request(
+                msg.as_bytes(),
+                &mut slots,
+                &Limits::DEFAULT,
+                Transport::Datagram,
+            )
+            .unwrap()
+            .complete()
+            .unwrap();
+            let k = req.known;
+            let got: std::vec::Vec<&[u8]> =
+                Known::values(k.via_values, k.via, req.headers(), HeaderName::Via).collect();
+            let want: std::vec::Vec<std::vec::Vec<u8>> = (0..n)
+                .map(|i| std::format!("SIP/2.0/UDP h{i}").into_bytes())
+                .collect();
+            assert_eq!(got, want, "{n} Via headers");
+        }
+    }
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(4000))]

@@ -208,6 +208,12 @@ fn rtpmap(v: &[u8]) -> Result<(u8, &[u8], Option<u32>), &'static str> {
 
 /// Parses a `c=` value: `IN IP4 address[/ttl[/n]]` or `IN IP6 address[/n]`.
 fn connection(v: &[u8]) -> Result<&[u8], &'static str> {
+    // The usual value: a dotted quad holds no space and no `/`, so the split below agrees.
+    if let Some(addr) = v.strip_prefix(b"IN IP4 ")
+        && dotted_quad(addr)
+    {
+        return Ok(addr);
+    }
     let mut parts = v.split(|&b| b == b' ');
     let (Some(net), Some(ty), Some(addr), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
@@ -474,22 +480,30 @@ fn media(v: &[u8], start: usize) -> Result<Section<'_>, &'static str> {
     if kind.is_empty() || proto.is_empty() || !formats.starts_with(b" ") {
         return Err("malformed m= line");
     }
-    let rtp = proto
-        .windows(4)
-        .any(|w| matches!(w, [b'R', b'T', b'P', b'/']));
+    let rtp = proto.starts_with(b"RTP/")
+        || proto
+            .windows(4)
+            .any(|w| matches!(w, [b'R', b'T', b'P', b'/']));
     let mut fmt_mask = 0u128;
     let mut list = formats;
     while let Some((b' ', r)) = list.split_first() {
+        if rtp {
+            // Digits up to a space or the end: one pass (`digits` saturates, so a number too
+            // large for `u64` is out of range too).
+            let (pt, any, after) = digits(r);
+            match after.first() {
+                None | Some(b' ') if !any => return Err("empty m= format"),
+                None | Some(b' ') if pt < 128 => fmt_mask |= 1u128 << pt,
+                _ => return Err("m= RTP payload type is not a number from 0 to 127"),
+            }
+            list = after;
+            continue;
+        }
         let (fmt, r) = split_while(r, |b| b != b' ');
         if fmt.is_empty() {
             return Err("empty m= format");
         }
-        if rtp {
-            let pt = parse_u64(fmt)
-                .filter(|&n| n < 128)
-                .ok_or("m= RTP payload type is not a number from 0 to 127")?;
-            fmt_mask |= 1u128 << pt;
-        } else if !fmt.iter().all(|&b| is_token(b) || b == b'/') {
+        if !fmt.iter().all(|&b| is_token(b) || b == b'/') {
             return Err("malformed m= format");
         }
         list = r;
@@ -592,8 +606,9 @@ fn attribute(v: &[u8], media: Option<(bool, &Wants)>) -> Result<Rtpmap, &'static
 }
 
 /// ASCII case-insensitive equality.
+#[inline]
 fn eq_ascii(a: &[u8], b: &[u8]) -> bool {
-    a.eq_ignore_ascii_case(b)
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.eq_ignore_ascii_case(y))
 }
 
 /// Closes a media section: checks it and maybe chooses it.
@@ -706,6 +721,59 @@ mod tests {
         fn dotted_quad_agrees_with_ipv4addr(s in "[0-9.]{0,17}|([0-9]{1,4}\\.){3}[0-9]{1,4}") {
             proptest::prop_assert_eq!(dotted_quad(s.as_bytes()), s.parse::<Ipv4Addr>().is_ok());
         }
+    }
+
+    /// `m=` format lists read in one pass keep the reasons of the token-then-number reading.
+    #[test]
+    fn media_formats() {
+        let ok = super::media(b"audio 20000 RTP/AVP 0 8 9 101", 0)
+            .ok()
+            .unwrap();
+        assert_eq!(ok.fmt_mask, (1 << 0) | (1 << 8) | (1 << 9) | (1 << 101));
+        let cases: [(&[u8], &str); 6] = [
+            (b"audio 1 RTP/AVP 0  8", "empty m= format"),
+            (b"audio 1 RTP/AVP 0 ", "empty m= format"),
+            (
+                b"audio 1 RTP/AVP 0x",
+                "m= RTP payload type is not a number from 0 to 127",
+            ),
+            (
+                b"audio 1 RTP/AVP 128",
+                "m= RTP payload type is not a number from 0 to 127",
+            ),
+            (
+                b"audio 1 RTP/AVP 99999999999999999999999",
+                "m= RTP payload type is not a number from 0 to 127",
+            ),
+            (
+                b"audio 1 RTP/AVP -1",
+                "m= RTP payload type is not a number from 0 to 127",
+            ),
+        ];
+        for (v, why) in cases {
+            assert_eq!(super::media(v, 0).err(), Some(why), "{v:?}");
+        }
+        assert_eq!(
+            super::media(b"video 1 udp x/y z", 0).ok().unwrap().fmt_mask,
+            0
+        );
+    }
+
+    /// The `IN IP4` fast path and the full split agree.
+    #[test]
+    fn connection_values() {
+        assert_eq!(
+            super::connection(b"IN IP4 18.214.109.140"),
+            Ok(&b"18.214.109.140"[..])
+        );
+        assert_eq!(
+            super::connection(b"IN IP4 224.2.1.1/127"),
+            Ok(&b"224.2.1.1"[..])
+        );
+        assert_eq!(super::connection(b"IN IP6 ::1"), Ok(&b"::1"[..]));
+        assert!(super::connection(b"IN IP4 1.2.3.4 x").is_err());
+        assert!(super::connection(b"IN IP4 256.1.1.1").is_err());
+        assert!(super::connection(b"IN IP4  1.2.3.4").is_err());
     }
 
     /// `o=`: six single-space separated non-empty fields, numeric id and version.
