@@ -103,11 +103,17 @@ pub(crate) struct Uri<'a> {
 /// Parses a URI: `scheme ":" ...`; for SIP, `[user [":" password] "@"] host ...`.
 #[inline]
 pub(crate) fn uri(s: &[u8]) -> Result<Uri<'_>, Fail> {
-    let (scheme, rest) = split_while(s, |b| {
-        b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')
-    });
-    let Some((b':', rest)) = rest.split_first() else {
-        return Err("URI without a scheme");
+    // The usual scheme, as written by nearly everyone, needs no scan.
+    let (scheme, rest) = if let Some(rest) = s.strip_prefix(b"sip:") {
+        (&b"sip"[..], rest)
+    } else {
+        let (scheme, rest) = split_while(s, |b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')
+        });
+        let Some((b':', rest)) = rest.split_first() else {
+            return Err("URI without a scheme");
+        };
+        (scheme, rest)
     };
     if !scheme.first().is_some_and(u8::is_ascii_alphabetic) || rest.is_empty() {
         return Err("malformed URI");
@@ -127,8 +133,8 @@ pub(crate) fn uri(s: &[u8]) -> Result<Uri<'_>, Fail> {
             }
             None => (None, rest),
         };
-        let (hostport, _) = split_while(host, is_hostish);
-        if hostport.is_empty() || hostport.first() == Some(&b':') {
+        // Only whether a host starts here matters: its first byte.
+        if !host.first().is_some_and(|&b| is_hostish(b) && b != b':') {
             return Err("SIP URI without a host");
         }
         Ok(Uri {
@@ -432,6 +438,36 @@ mod tests {
         ) {
             let plus = if required { Plus::Required } else { Plus::Optional };
             proptest::prop_assert_eq!(e164(user.as_bytes(), plus), e164_scalar(user.as_bytes(), plus));
+        }
+    }
+
+    /// Scheme and host checks, on the `sip:` fast path and off it.
+    #[test]
+    fn uris() {
+        use super::{Scheme, uri};
+        for ok in [
+            &b"sip:+14155550123@sbc.example.net;user=phone"[..],
+            b"SIP:a@h",
+            b"sips:a@[2001:db8::1]:5061",
+            b"sip:h",
+            b"sip:a:pw@h?x=y",
+            b"tel:+14155550123;npdi",
+        ] {
+            assert!(uri(ok).is_ok(), "{ok:?}");
+        }
+        assert_eq!(uri(b"sip:a@h?x=y").map(|u| u.headers), Ok(true));
+        assert_eq!(uri(b"SIP:a@h").map(|u| u.scheme), Ok(Scheme::Sip));
+        assert_eq!(uri(b"mailto:a@h").map(|u| u.scheme), Ok(Scheme::Other));
+        for (bad, why) in [
+            (&b"sip:a@"[..], "SIP URI without a host"),
+            (b"sip:a@:5060", "SIP URI without a host"),
+            (b"sip:a@;x", "SIP URI without a host"),
+            (b"sip:@h", "empty user part in a SIP URI"),
+            (b"sip:", "malformed URI"),
+            (b"1sip:a@h", "malformed URI"),
+            (b"sip", "URI without a scheme"),
+        ] {
+            assert_eq!(uri(bad).err(), Some(why), "{bad:?}");
         }
     }
 
