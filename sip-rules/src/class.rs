@@ -250,22 +250,33 @@ pub(crate) fn word(chunk: &[u8]) -> u64 {
 #[inline]
 pub(crate) fn find(s: &[u8], needle: u8) -> Option<usize> {
     let pattern = ONES.wrapping_mul(u64::from(needle));
+    // The lowest flagged byte is exact (borrows only run upwards).
+    let hit = |chunk: &[u8]| {
+        let x = word(chunk) ^ pattern;
+        x.wrapping_sub(ONES) & !x & HIGH
+    };
     let mut chunks = s.chunks_exact(8);
     let mut base = 0usize;
     for chunk in chunks.by_ref() {
-        let x = word(chunk) ^ pattern;
-        // The lowest flagged byte is exact (borrows only run upwards).
-        let hit = x.wrapping_sub(ONES) & !x & HIGH;
-        if hit != 0 {
-            return Some(base + (hit.trailing_zeros() / 8) as usize);
+        let h = hit(chunk);
+        if h != 0 {
+            return Some(base + (h.trailing_zeros() / 8) as usize);
         }
         base += 8;
     }
-    chunks
-        .remainder()
-        .iter()
-        .position(|&b| b == needle)
-        .map(|i| base + i)
+    let tail = chunks.remainder();
+    if tail.is_empty() {
+        return None;
+    }
+    // The last eight bytes as one word, overlapping bytes already found clean (which can
+    // neither hit nor carry a false flag below a true one).
+    if let Some(start) = s.len().checked_sub(8)
+        && let Some(last) = s.get(start..)
+    {
+        let h = hit(last);
+        return (h != 0).then(|| start + (h.trailing_zeros() / 8) as usize);
+    }
+    tail.iter().position(|&b| b == needle).map(|i| base + i)
 }
 
 /// The has-zero-byte flags of `x` before the final `& HIGH` (exact for the word as a whole).
@@ -278,25 +289,46 @@ fn zero_bytes(x: u64) -> u64 {
 /// a time: only a word that may end the run is looked at byte by byte.
 #[inline]
 pub(crate) fn uri_run(s: &[u8]) -> usize {
-    const BELOW: u64 = u64::from_le_bytes([0x21; 8]);
     let mut base = 0usize;
     let mut chunks = s.chunks_exact(8);
     for chunk in chunks.by_ref() {
-        let x = word(chunk);
-        // Bytes >= 0x80 are URI characters: `!x & HIGH` keeps them out of the first test.
-        let low = x.wrapping_sub(BELOW) & !x;
-        // `<` and `>` differ only in bit 0x02: one test finds both.
-        let angle = zero_bytes((x | ONES.wrapping_mul(0x02)) ^ ONES.wrapping_mul(u64::from(b'>')));
-        let odd = zero_bytes(x ^ ONES.wrapping_mul(0x7f))
-            | angle
-            | zero_bytes(x ^ ONES.wrapping_mul(u64::from(b'"')));
-        if (low | odd) & HIGH != 0 {
-            break;
+        let f = non_uri_flags(word(chunk));
+        if f != 0 {
+            return base + (f.trailing_zeros() / 8) as usize;
         }
         base += 8;
     }
-    let tail = s.get(base..).unwrap_or_default();
+    let tail = chunks.remainder();
+    if tail.is_empty() {
+        return base;
+    }
+    // The last eight bytes, overlapping URI characters already seen (which raise no flag).
+    if let Some(start) = s.len().checked_sub(8)
+        && let Some(last) = s.get(start..)
+    {
+        let f = non_uri_flags(word(last));
+        return if f == 0 {
+            s.len()
+        } else {
+            start + (f.trailing_zeros() / 8) as usize
+        };
+    }
     base + tail.iter().position(|&b| !is_uri(b)).unwrap_or(tail.len())
+}
+
+/// Bit 7 of the bytes of `x` that are not URI characters ([`is_uri`]); the lowest flag is exact
+/// (borrows only run upwards), flags above it may be false.
+#[inline]
+fn non_uri_flags(x: u64) -> u64 {
+    const BELOW: u64 = u64::from_le_bytes([0x21; 8]);
+    // Bytes >= 0x80 are URI characters: `!x` keeps them out of the first test.
+    let low = x.wrapping_sub(BELOW) & !x;
+    // `<` and `>` differ only in bit 0x02: one test finds both.
+    let angle = zero_bytes((x | ONES.wrapping_mul(0x02)) ^ ONES.wrapping_mul(u64::from(b'>')));
+    let odd = zero_bytes(x ^ ONES.wrapping_mul(0x7f))
+        | angle
+        | zero_bytes(x ^ ONES.wrapping_mul(u64::from(b'"')));
+    (low | odd) & HIGH
 }
 
 /// Whether every byte of `s` is an ASCII digit, eight at a time.
@@ -313,7 +345,15 @@ pub(crate) fn all_digits(s: &[u8]) -> bool {
             return false;
         }
     }
-    chunks.remainder().iter().all(u8::is_ascii_digit)
+    let tail = chunks.remainder();
+    match s.len().checked_sub(8).and_then(|start| s.get(start..)) {
+        // The last eight bytes as one word, overlapping digits already checked.
+        Some(last) if !tail.is_empty() => {
+            let x = word(last);
+            x & HIGH_NIBBLES == ZEROS && x.wrapping_add(SIX) & HIGH_NIBBLES == ZEROS
+        }
+        _ => tail.iter().all(u8::is_ascii_digit),
+    }
 }
 
 #[cfg(test)]

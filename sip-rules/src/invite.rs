@@ -206,7 +206,7 @@ impl Policy<'_> {
                 req.uri(),
             ));
         }
-        if ruri.headers {
+        if ruri.has_headers() {
             return Err(reject(
                 Rule::Syntax,
                 "Request-URI carries headers ('?')",

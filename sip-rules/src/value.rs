@@ -96,8 +96,16 @@ pub(crate) struct Uri<'a> {
     pub(crate) scheme: Scheme,
     /// The user part (SIP), or the subscriber (tel): the number candidate.
     pub(crate) user: Option<&'a [u8]>,
-    /// Whether a SIP URI carries escaped headers (`?` after the host).
-    pub(crate) headers: bool,
+    /// What follows the `@` of a SIP URI (empty otherwise): [`Uri::has_headers`] looks there.
+    after_user: &'a [u8],
+}
+
+impl Uri<'_> {
+    /// Whether a SIP URI carries escaped headers (`?` after the host); looked up only for the
+    /// Request-URI, the one URI the rules ask.
+    pub(crate) fn has_headers(&self) -> bool {
+        find(self.after_user, b'?').is_some()
+    }
 }
 
 /// Parses a URI: `scheme ":" ...`; for SIP, `[user [":" password] "@"] host ...`.
@@ -140,7 +148,7 @@ pub(crate) fn uri(s: &[u8]) -> Result<Uri<'_>, Fail> {
         Ok(Uri {
             scheme: Scheme::Sip,
             user,
-            headers: find(host, b'?').is_some(),
+            after_user: host,
         })
     } else if eq_lower(scheme, b"tel") {
         let number = match find(rest, b';') {
@@ -153,13 +161,13 @@ pub(crate) fn uri(s: &[u8]) -> Result<Uri<'_>, Fail> {
         Ok(Uri {
             scheme: Scheme::Tel,
             user: Some(number),
-            headers: false,
+            after_user: b"",
         })
     } else {
         Ok(Uri {
             scheme: Scheme::Other,
             user: None,
-            headers: false,
+            after_user: b"",
         })
     }
 }
@@ -455,7 +463,10 @@ mod tests {
         ] {
             assert!(uri(ok).is_ok(), "{ok:?}");
         }
-        assert_eq!(uri(b"sip:a@h?x=y").map(|u| u.headers), Ok(true));
+        assert_eq!(uri(b"sip:a@h?x=y").map(|u| u.has_headers()), Ok(true));
+        assert_eq!(uri(b"sip:h?x=y").map(|u| u.has_headers()), Ok(true));
+        assert_eq!(uri(b"sip:a?b@h").map(|u| u.has_headers()), Ok(false));
+        assert_eq!(uri(b"tel:+1?x").map(|u| u.has_headers()), Ok(false));
         assert_eq!(uri(b"SIP:a@h").map(|u| u.scheme), Ok(Scheme::Sip));
         assert_eq!(uri(b"mailto:a@h").map(|u| u.scheme), Ok(Scheme::Other));
         for (bad, why) in [
