@@ -200,7 +200,8 @@ fn load_key(s: &[u8]) -> (u64, u64, u64) {
 /// [`HeaderName::from_bytes`] for a name already checked as an RFC 3261 token, by word
 /// comparison. Setting bit `0x20` folds exactly the letters here: the only other byte that maps to a
 /// letter or to `-` is CR, which is not a token character.
-#[inline]
+#[allow(clippy::inline_always)] // measured: fewer instructions per line under callgrind
+#[inline(always)]
 fn classify(name: &[u8]) -> HeaderName {
     if name.len() < 4 {
         return HeaderName::from_bytes(name);
@@ -421,7 +422,8 @@ fn next_line<'a>(
 /// whether the line before it holds a byte not allowed in a header line (an ASCII control other
 /// than HT, or a CR that does not end the line). Only a word that holds a control byte (the LF
 /// itself included) is looked at byte by byte.
-#[inline]
+#[allow(clippy::inline_always)] // measured: fewer instructions per line under callgrind
+#[inline(always)]
 fn scan_line(rest: &[u8]) -> (Option<usize>, bool) {
     const ONES: u64 = u64::from_le_bytes([0x01; 8]);
     const HIGH: u64 = u64::from_le_bytes([0x80; 8]);

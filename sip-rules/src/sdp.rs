@@ -173,6 +173,8 @@ fn digits(mut s: &[u8]) -> (u64, bool, &[u8]) {
 }
 
 /// Parses `pt SP name [/ rate [/ params]]`.
+#[allow(clippy::inline_always)] // measured: fewer instructions per a=rtpmap under callgrind
+#[inline(always)]
 fn rtpmap(v: &[u8]) -> Result<(u8, &[u8], Option<u32>), &'static str> {
     let (pt, any, rest) = digits(v);
     let pt = match u8::try_from(pt) {

@@ -48,6 +48,8 @@ fn quoted(s: &[u8]) -> Result<&[u8], Fail> {
 
 /// Parses `*( SEMI name [ EQUAL value ] )`; returns the value of parameter `want` (empty if it
 /// has none) and what follows the parameters, white space skipped.
+#[allow(clippy::inline_always)] // measured: fewer instructions per check under callgrind
+#[inline(always)]
 fn params<'a>(s: &'a [u8], want: &[u8]) -> Result<(Option<&'a [u8]>, &'a [u8]), Fail> {
     let mut found = None;
     let mut s = trim_start(s);
@@ -220,6 +222,8 @@ fn angle(s: &[u8]) -> Result<(&[u8], &[u8]), Fail> {
 
 /// Parses one `(name-addr / addr-spec) *(SEMI param)` from `s`; returns it and the rest
 /// (empty, or starting with `,` for lists).
+#[allow(clippy::inline_always)] // measured: fewer instructions per check under callgrind
+#[inline(always)]
 pub(crate) fn name_addr(s: &[u8]) -> Result<(NameAddr<'_>, &[u8]), Fail> {
     let s = trim_start(s);
     let (u, rest) = match s.first() {
