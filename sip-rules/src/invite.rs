@@ -327,7 +327,7 @@ impl Policy<'_> {
                 from_addr.uri,
             ));
         }
-        for (slot, found) in pai.iter_mut().zip(pai_uris) {
+        for (i, found) in pai_uris.iter().enumerate() {
             if let Some((uri, raw)) = found {
                 let n = uri.user.and_then(|u| value::e164(u, plus));
                 if self.e164_caller_id() && n.is_none() {
@@ -337,7 +337,9 @@ impl Policy<'_> {
                         raw,
                     ));
                 }
-                *slot = n;
+                if let Some(slot) = pai.get_mut(i) {
+                    *slot = n;
+                }
             }
         }
         // Step 8: body type.

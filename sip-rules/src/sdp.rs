@@ -590,7 +590,8 @@ fn attribute(v: &[u8], media: Option<(bool, &Wants)>) -> Result<Option<Rtpmap>, 
                             && rate == Some(c.clock_rate())
                             && eq_ascii(enc, c.name().as_bytes())
                     }),
-                    telephone_event: enc.len() == 15 && eq_lower(enc, b"telephone-event"),
+                    telephone_event: enc.len() == 15
+                        && (enc == b"telephone-event" || eq_lower(enc, b"telephone-event")),
                 }));
             }
         }
@@ -620,9 +621,12 @@ fn attribute(v: &[u8], media: Option<(bool, &Wants)>) -> Result<Option<Rtpmap>, 
 }
 
 /// ASCII case-insensitive equality.
-#[inline]
+#[allow(clippy::inline_always)] // measured: fewer instructions per a=rtpmap under callgrind
+#[inline(always)]
 fn eq_ascii(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.eq_ignore_ascii_case(y))
+    // Encoding names that differ mostly differ in the last byte (PCMU, PCMA): look there first.
+    let last = |s: &[u8]| s.last().map(u8::to_ascii_lowercase);
+    a.len() == b.len() && last(a) == last(b) && a.eq_ignore_ascii_case(b)
 }
 
 /// Closes a media section: checks it and maybe chooses it.

@@ -73,7 +73,7 @@ fn params<'a>(s: &'a [u8], want: &[u8]) -> Result<(Option<&'a [u8]>, &'a [u8]), 
             }
             _ => (&[], rest),
         };
-        if found.is_none() && eq_lower(name, want) {
+        if found.is_none() && (name == want || eq_lower(name, want)) {
             found = Some(value);
         }
         s = trim_start(rest);
@@ -345,7 +345,7 @@ pub(crate) fn call_id(s: &[u8]) -> Result<(), Fail> {
 /// Parses a media type `type/subtype *(;param)`; returns whether it is `application/sdp`.
 pub(crate) fn is_sdp_media_type(s: &[u8]) -> Result<bool, Fail> {
     // The usual value, which the full parse below would accept as SDP.
-    if s.eq_ignore_ascii_case(b"application/sdp") {
+    if s == b"application/sdp" || s.eq_ignore_ascii_case(b"application/sdp") {
         return Ok(true);
     }
     let (ty, rest) = token(trim_start(s)).map_err(|_| "malformed Content-Type")?;
