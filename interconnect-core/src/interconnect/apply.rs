@@ -243,6 +243,13 @@ impl Interconnect {
                     let address = match &g.target {
                         GatewayTarget::Address(a) => a.clone(),
                         GatewayTarget::OutboundTrunkDomain => {
+                            if ctx.outbound_domain.is_none()
+                                && let Some(id) = &ctx.outbound
+                            {
+                                // A list body without trunk_domain: read the trunk itself.
+                                ctx.outbound_domain =
+                                    self.plivo.trunks().get(id).await?.trunk_domain;
+                            }
                             let d = ctx
                                 .outbound_domain
                                 .clone()

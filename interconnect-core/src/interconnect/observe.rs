@@ -61,7 +61,14 @@ impl Interconnect {
         let spec = &self.spec;
         let resolution = spec.sbc.resolve(self.resolver.as_ref()).await?;
         let acls = self.plivo.ip_acls().all().await?;
-        let trunks = self.plivo.trunks().all(&TrunkFilter::default()).await?;
+        let mut trunks = self.plivo.trunks().all(&TrunkFilter::default()).await?;
+        // The carrier's gateway is the outbound trunk's domain: read the trunk itself when a
+        // list body leaves the domain out (create answers never carry it either).
+        for t in &mut trunks {
+            if t.trunk_domain.is_none() && t.name.as_deref() == Some(spec.names.outbound.as_str()) {
+                t.trunk_domain = self.plivo.trunks().get(&t.trunk_id).await?.trunk_domain;
+            }
+        }
         let uris = self.plivo.uris().all().await?;
 
         let mut wanted: Vec<String> = spec
