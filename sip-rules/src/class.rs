@@ -331,6 +331,47 @@ fn non_uri_flags(x: u64) -> u64 {
     (low | odd) & HIGH
 }
 
+/// Bit 7 of every byte of `x` that is not an ASCII digit, exactly (no carries between bytes).
+#[inline]
+fn non_digit_flags(x: u64) -> u64 {
+    let t = x ^ ONES.wrapping_mul(u64::from(b'0'));
+    // Digits become 0..=9; adding 0x76 to the low seven bits reaches bit 7 from 10 up.
+    ((t & ONES.wrapping_mul(0x7f)).wrapping_add(ONES.wrapping_mul(0x76)) | t) & HIGH
+}
+
+/// The length of the run of ASCII digits at the start of `s`, eight bytes at a time.
+#[inline]
+pub(crate) fn digit_run(s: &[u8]) -> usize {
+    let mut base = 0usize;
+    let mut chunks = s.chunks_exact(8);
+    for chunk in chunks.by_ref() {
+        let f = non_digit_flags(word(chunk));
+        if f != 0 {
+            return base + (f.trailing_zeros() / 8) as usize;
+        }
+        base += 8;
+    }
+    let tail = chunks.remainder();
+    if tail.is_empty() {
+        return base;
+    }
+    // The last eight bytes, overlapping digits already seen (which raise no flag).
+    if let Some(start) = s.len().checked_sub(8)
+        && let Some(last) = s.get(start..)
+    {
+        let f = non_digit_flags(word(last));
+        return if f == 0 {
+            s.len()
+        } else {
+            start + (f.trailing_zeros() / 8) as usize
+        };
+    }
+    base + tail
+        .iter()
+        .position(|b| !b.is_ascii_digit())
+        .unwrap_or(tail.len())
+}
+
 /// Whether every byte of `s` is an ASCII digit, eight at a time.
 #[inline]
 pub(crate) fn all_digits(s: &[u8]) -> bool {
@@ -360,7 +401,7 @@ pub(crate) fn all_digits(s: &[u8]) -> bool {
 mod tests {
     extern crate std;
     use super::{
-        all_digits, find, is_hostish, is_token, is_uri, is_word, plain_words, split_run,
+        all_digits, digit_run, find, is_hostish, is_token, is_uri, is_word, plain_words, split_run,
         split_while, uri_run,
     };
     use proptest::prelude::*;
@@ -410,6 +451,12 @@ mod tests {
             let plain = plain_words(&s);
             prop_assert!(plain.is_multiple_of(8) && plain <= s.len());
             prop_assert!(s[..plain].iter().all(|&b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.'));
+        }
+
+        /// The word-at-a-time digit run agrees with the byte loop.
+        #[test]
+        fn digit_run_agrees_with_scalar(s in edgy()) {
+            prop_assert_eq!(digit_run(&s), s.iter().position(|b| !b.is_ascii_digit()).unwrap_or(s.len()));
         }
 
         /// The word-at-a-time digit check agrees with the byte check.

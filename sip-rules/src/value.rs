@@ -2,7 +2,7 @@
 //! value and returns sub-slices of it.
 
 use crate::class::{
-    all_digits, eq_lower, find, is_hostish, is_lws, is_token, is_uri, is_word, parse_u64,
+    digit_run, eq_lower, find, is_hostish, is_lws, is_token, is_uri, is_word, parse_u64,
     plain_words, split_run, split_while, trim_start, uri_run,
 };
 use crate::policy::Plus;
@@ -176,15 +176,17 @@ pub(crate) fn uri(s: &[u8]) -> Result<Uri<'_>, Fail> {
 
 /// The E.164 number in a user part (before any `;` parameters), `+` per `plus`.
 pub(crate) fn e164(user: &[u8], plus: Plus) -> Option<&[u8]> {
-    // An optional `+`, then 7 to 15 digits up to the first `;`, the first not 0.
+    // An optional `+`, then 7 to 15 digits up to the first `;` (or the end), the first not 0.
     let (sign, digits) = match user.split_first() {
         Some((b'+', rest)) => (1, rest),
         _ if plus == Plus::Required => return None,
         _ => (0, user),
     };
-    let n = find(digits, b';').unwrap_or(digits.len());
-    let number = digits.get(..n)?;
-    if !(7..=15).contains(&n) || number.first() == Some(&b'0') || !all_digits(number) {
+    let n = digit_run(digits);
+    if !(7..=15).contains(&n)
+        || digits.first() == Some(&b'0')
+        || !matches!(digits.get(n), None | Some(b';'))
+    {
         return None;
     }
     user.get(..sign + n)
