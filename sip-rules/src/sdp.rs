@@ -561,6 +561,11 @@ fn attribute(v: &[u8], media: Option<(bool, &Wants)>) -> Result<Option<Rtpmap>, 
         (Attr::Fmtp, value)
     } else if let Some(value) = v.strip_prefix(b"ptime:") {
         (Attr::Ptime, value)
+    } else if let Some(value) = v.strip_prefix(b"maxptime:") {
+        (Attr::Ptime, value)
+    } else if matches!(v, b"sendrecv" | b"sendonly" | b"recvonly" | b"inactive") {
+        // The direction flags: tokens without a value.
+        return Ok(None);
     } else {
         let (name, rest) = split_while(v, is_token);
         if name.is_empty() {
