@@ -7,3 +7,4 @@ mod faults;
 mod operator;
 mod plan_snapshots;
 mod rules;
+mod wire;
