@@ -15,7 +15,7 @@ use crate::common::{self, EXTENSION, NUMBER, TENANT};
 
 const AUTH_ID: &str = "MAWIREMOCK0000000001";
 
-fn page(objects: serde_json::Value) -> ResponseTemplate {
+fn page(objects: &serde_json::Value) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(json!({
         "api_id": "a",
         "meta": {"limit": 20, "offset": 0, "next": null, "previous": null, "total_count": 1},
@@ -33,18 +33,18 @@ async fn a_trunk_listed_without_its_domain_is_read_back() {
         .to_string();
     Mock::given(method("GET"))
         .and(path(format!("{base}/Zentrunk/IPAccessControlList/")))
-        .respond_with(page(json!([])))
+        .respond_with(page(&json!([])))
         .mount(&server)
         .await;
     Mock::given(method("GET"))
         .and(path(format!("{base}/Zentrunk/URI/")))
-        .respond_with(page(json!([])))
+        .respond_with(page(&json!([])))
         .mount(&server)
         .await;
     // The list leaves trunk_domain out.
     Mock::given(method("GET"))
         .and(path(format!("{base}/Zentrunk/Trunk/")))
-        .respond_with(page(json!([{
+        .respond_with(page(&json!([{
             "trunk_id": "42741122632602585", "name": outbound, "trunk_direction": "outbound",
             "trunk_status": "enabled", "ipacl_uuid": null
         }])))
