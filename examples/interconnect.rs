@@ -86,10 +86,7 @@ fn parse_inputs(args: &Args) -> Result<Inputs, Box<dyn std::error::Error>> {
         let (number, ext) = n.split_once('=').unwrap_or((n.as_str(), "1001"));
         routes.push((number.parse::<E164>()?, ext.to_owned()));
     }
-    let inbound_auth = match args.inbound_auth.as_str() {
-        "seed-alias" => InboundAuth::SeedAliasGateway,
-        other => other.parse()?,
-    };
+    let inbound_auth: InboundAuth = args.inbound_auth.parse()?;
     Ok(Inputs {
         sbc,
         caller_id,

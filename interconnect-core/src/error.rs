@@ -490,7 +490,7 @@ pub enum ResolveError {
 pub enum InboundAuthError {
     /// Not one of the policy names.
     #[error(
-        "unknown inbound-auth policy {value:?}: expected seed-alias-gateway, published-ranges or none"
+        "unknown inbound-auth policy {value:?}: expected seed-alias (seed-alias-gateway), published-ranges or none"
     )]
     Unknown {
         /// The rejected input.

@@ -25,6 +25,7 @@ use crate::presets::PLIVO;
 /// assert_eq!(InboundAuth::PublishedRanges.gateways().len(), 14);
 /// assert!(InboundAuth::None.gateways().is_empty());
 /// assert_eq!("published-ranges".parse::<InboundAuth>()?, InboundAuth::PublishedRanges);
+/// assert_eq!("seed-alias".parse::<InboundAuth>()?, InboundAuth::SeedAliasGateway);
 /// assert!(InboundAuth::PublishedRanges.explain().contains("14"));
 /// # Ok::<(), interconnect_core::error::InboundAuthError>(())
 /// ```
@@ -129,7 +130,12 @@ impl InboundAuth {
 impl FromStr for InboundAuth {
     type Err = InboundAuthError;
 
+    /// Parses the configuration name; `seed-alias` is accepted for `seed-alias-gateway` (the
+    /// command-line spelling).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s == "seed-alias" {
+            return Ok(InboundAuth::SeedAliasGateway);
+        }
         InboundAuth::ALL
             .into_iter()
             .find(|p| p.as_str() == s)
