@@ -268,10 +268,16 @@ pub(crate) fn via(s: &[u8]) -> Result<bool, Fail> {
     let mut s = s;
     let mut first_branch = None;
     loop {
-        let (_, rest) = token(trim_start(s)).map_err(|_| "malformed Via protocol")?;
-        let rest = expect(rest, b'/', "malformed Via protocol")?;
-        let (_, rest) = token(rest).map_err(|_| "malformed Via protocol version")?;
-        let rest = expect(rest, b'/', "malformed Via protocol")?;
+        let parm = trim_start(s);
+        // The usual protocol needs no token scans; the general path reads the same bytes alike.
+        let rest = if let Some(rest) = parm.strip_prefix(b"SIP/2.0/") {
+            trim_start(rest)
+        } else {
+            let (_, rest) = token(parm).map_err(|_| "malformed Via protocol")?;
+            let rest = expect(rest, b'/', "malformed Via protocol")?;
+            let (_, rest) = token(rest).map_err(|_| "malformed Via protocol version")?;
+            expect(rest, b'/', "malformed Via protocol")?
+        };
         let (_, rest) = token(rest).map_err(|_| "malformed Via transport")?;
         let after = trim_start(rest);
         if after.len() == rest.len() {
@@ -485,6 +491,49 @@ mod tests {
             (b"sip", "URI without a scheme"),
         ] {
             assert_eq!(uri(bad).err(), Some(why), "{bad:?}");
+        }
+    }
+
+    /// `via` as it read the protocol before the `SIP/2.0/` shortcut.
+    fn via_generic(s: &[u8]) -> Result<bool, super::Fail> {
+        use super::{expect, is_hostish, params, split_while, token, trim_start};
+        let mut s = s;
+        let mut first_branch = None;
+        loop {
+            let (_, rest) = token(trim_start(s)).map_err(|_| "malformed Via protocol")?;
+            let rest = expect(rest, b'/', "malformed Via protocol")?;
+            let (_, rest) = token(rest).map_err(|_| "malformed Via protocol version")?;
+            let rest = expect(rest, b'/', "malformed Via protocol")?;
+            let (_, rest) = token(rest).map_err(|_| "malformed Via transport")?;
+            let after = trim_start(rest);
+            if after.len() == rest.len() {
+                return Err("Via sent-by missing");
+            }
+            let (host, rest) = split_while(after, is_hostish);
+            if host.is_empty() {
+                return Err("Via sent-by missing");
+            }
+            let (branch, rest) = params(rest, b"branch")?;
+            if first_branch.is_none() {
+                first_branch = Some(branch.is_some_and(|b| !b.is_empty()));
+            }
+            match rest.split_first() {
+                None => return Ok(first_branch.unwrap_or(false)),
+                Some((b',', next)) => s = next,
+                Some(_) => return Err("unexpected characters in Via"),
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+
+        /// The `SIP/2.0/` shortcut reads Via values as the token-by-token path does.
+        #[test]
+        fn via_agrees_with_generic(
+            v in "( ?SIP ?/ ?2\\.0 ?/ ?(UDP|TCP|x|/)?( h(:5060)?)?(;branch=z9hG4bK1|;rport|;branch)*(, ?SIP/2\\.0/TLS h|,)?)|[SIP/2.0 ;,a-z]{0,16}"
+        ) {
+            proptest::prop_assert_eq!(super::via(v.as_bytes()), via_generic(v.as_bytes()));
         }
     }
 
