@@ -327,17 +327,20 @@ pub(crate) fn max_forwards(s: &[u8]) -> Result<u8, Fail> {
 
 /// Checks a Call-ID: `word ["@" word]`.
 pub(crate) fn call_id(s: &[u8]) -> Result<(), Fail> {
-    // One pass: word characters with at most one `@`, neither side empty.
+    // One pass: word characters with at most one `@`, neither side empty. Whole words of
+    // letters, digits, `-` and `.` hold no `@` and need no look, on either side of the `@`.
     let mut at = None;
-    // Whole words of letters, digits, `-` and `.` hold no `@` and need no look.
-    let skip = plain_words(s);
-    for (i, &b) in s.iter().enumerate().skip(skip) {
+    let mut i = plain_words(s);
+    while let Some(&b) = s.get(i) {
         if !is_word(b) {
             if b != b'@' || at.is_some() {
                 return Err("malformed Call-ID");
             }
             at = Some(i);
+            i += 1 + plain_words(s.get(i + 1..).unwrap_or_default());
+            continue;
         }
+        i += 1;
     }
     let valid = match at {
         Some(i) => i > 0 && i + 1 < s.len(),
@@ -534,6 +537,25 @@ mod tests {
             v in "( ?SIP ?/ ?2\\.0 ?/ ?(UDP|TCP|x|/)?( h(:5060)?)?(;branch=z9hG4bK1|;rport|;branch)*(, ?SIP/2\\.0/TLS h|,)?)|[SIP/2.0 ;,a-z]{0,16}"
         ) {
             proptest::prop_assert_eq!(super::via(v.as_bytes()), via_generic(v.as_bytes()));
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+
+        /// The word-skipping Call-ID check agrees with a byte loop.
+        #[test]
+        fn call_id_agrees_with_scalar(v in "[a-f0-9.@-]{0,40}|[a-z0-9@ ;:<>~-]{0,24}") {
+            let b = v.as_bytes();
+            let ats = b.split(|&c| c == b'@').count() - 1;
+            let words = b.iter().all(|&c| crate::class::is_word(c) || c == b'@');
+            let scalar = words
+                && match (ats, b.iter().position(|&c| c == b'@')) {
+                    (0, _) => !b.is_empty(),
+                    (1, Some(i)) => i > 0 && i + 1 < b.len(),
+                    _ => false,
+                };
+            proptest::prop_assert_eq!(call_id(b).is_ok(), scalar);
         }
     }
 
