@@ -391,9 +391,11 @@ pub(crate) fn check<'a>(
                 }
                 b't' => {
                     let mut f = value.split(|&b| b == b' ');
-                    if !(f.next().is_some_and(all_digits)
-                        && f.next().is_some_and(all_digits)
-                        && f.next().is_none())
+                    // `t=0 0`, the usual value, needs no split.
+                    if !(value == b"0 0"
+                        || (f.next().is_some_and(all_digits)
+                            && f.next().is_some_and(all_digits)
+                            && f.next().is_none()))
                     {
                         return bad("malformed t= line", line);
                     }
