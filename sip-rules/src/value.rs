@@ -301,11 +301,15 @@ pub(crate) fn via(s: &[u8]) -> Result<bool, Fail> {
 
 /// Parses `CSeq: number method`; returns the method. The number must fit 2^31 - 1.
 pub(crate) fn cseq(s: &[u8]) -> Result<&[u8], Fail> {
-    let (digits, rest) = split_while(s, |b| b.is_ascii_digit());
+    let (digits, rest) = s.split_at_checked(digit_run(s)).unwrap_or((s, &[]));
     match parse_u64(digits) {
         Some(n) if n <= 0x7fff_ffff => {}
         Some(_) => return Err("CSeq number larger than 2^31 - 1"),
         None => return Err("CSeq number is not a number"),
+    }
+    // The usual value ends in one space and INVITE, a token with nothing after it.
+    if let Some(m @ b"INVITE") = rest.strip_prefix(b" ") {
+        return Ok(m);
     }
     let method = trim_start(rest);
     if method.len() == rest.len() {
@@ -556,6 +560,30 @@ mod tests {
                     _ => false,
                 };
             proptest::prop_assert_eq!(call_id(b).is_ok(), scalar);
+        }
+    }
+
+    #[test]
+    fn cseqs() {
+        use super::cseq;
+        assert_eq!(cseq(b"101 INVITE"), Ok(&b"INVITE"[..]));
+        assert_eq!(cseq(b"101  INVITE"), Ok(&b"INVITE"[..]));
+        assert_eq!(cseq(b"1 INVITEX"), Ok(&b"INVITEX"[..]));
+        assert_eq!(cseq(b"2147483647 ACK"), Ok(&b"ACK"[..]));
+        for (bad, why) in [
+            (
+                &b"101 INVITE "[..],
+                "unexpected characters after the CSeq method",
+            ),
+            (
+                b"101INVITE",
+                "CSeq number and method not separated by white space",
+            ),
+            (b"2147483648 INVITE", "CSeq number larger than 2^31 - 1"),
+            (b"x INVITE", "CSeq number is not a number"),
+            (b"101 ", "CSeq method missing"),
+        ] {
+            assert_eq!(cseq(bad), Err(why), "{bad:?}");
         }
     }
 
