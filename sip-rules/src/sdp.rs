@@ -4,7 +4,7 @@
 use core::fmt;
 use core::net::{Ipv4Addr, Ipv6Addr};
 
-use crate::class::{as_str, eq_lower, find, is_token, parse_u64, split_while};
+use crate::class::{as_str, digit_run, eq_lower, find, is_token, parse_u64, split_while};
 use crate::policy::{Codec, Limits};
 use crate::reject::{Rejection, Rule, reject};
 
@@ -470,9 +470,16 @@ pub(crate) fn check<'a>(
 
 /// Parses an `m=` value into a new section.
 fn media(v: &[u8], start: usize) -> Result<Section<'_>, &'static str> {
-    let (kind, rest) = split_while(v, is_token);
+    // The usual media type and protocol are matched with the space after them (not a token
+    // character), which is where the token scans stop.
+    let (kind, rest) = match v.split_at_checked(5) {
+        Some((kind @ b"audio", rest)) if rest.first() == Some(&b' ') => (kind, rest),
+        _ => split_while(v, is_token),
+    };
     let rest = rest.strip_prefix(b" ").ok_or("malformed m= line")?;
-    let (port, rest) = split_while(rest, |b| b.is_ascii_digit());
+    let (port, rest) = rest
+        .split_at_checked(digit_run(rest))
+        .unwrap_or((rest, &[]));
     let port = parse_u64(port)
         .and_then(|p| u16::try_from(p).ok())
         .ok_or("m= port is not a number from 0 to 65535")?;
@@ -487,7 +494,10 @@ fn media(v: &[u8], start: usize) -> Result<Section<'_>, &'static str> {
         _ => rest,
     };
     let rest = rest.strip_prefix(b" ").ok_or("malformed m= line")?;
-    let (proto, formats) = split_while(rest, |b| is_token(b) || b == b'/');
+    let (proto, formats) = match rest.split_at_checked(7) {
+        Some((proto @ b"RTP/AVP", formats)) if formats.first() == Some(&b' ') => (proto, formats),
+        _ => split_while(rest, |b| is_token(b) || b == b'/'),
+    };
     if kind.is_empty() || proto.is_empty() || !formats.starts_with(b" ") {
         return Err("malformed m= line");
     }
@@ -782,6 +792,24 @@ mod tests {
             super::media(b"video 1 udp x/y z", 0).ok().unwrap().fmt_mask,
             0
         );
+        // Near misses of the usual media type and protocol take the token scans.
+        let s = super::media(b"audiox 1 RTP/AVP 0", 0).ok().unwrap();
+        assert!(!s.audio && s.rtp);
+        let s = super::media(b"audio 1 RTP/AVPF 0", 0).ok().unwrap();
+        assert!(s.audio && s.rtp && s.fmt_mask == 1);
+        let s = super::media(b"audio 65535 RTP/AVP/x 9", 0).ok().unwrap();
+        assert!(s.audio && s.rtp && s.port == 65535);
+        for bad in [
+            &b"audio 65536 RTP/AVP 0"[..],
+            b"audio x RTP/AVP 0",
+            b"audio  1 RTP/AVP 0",
+        ] {
+            assert_eq!(
+                super::media(bad, 0).err(),
+                Some("m= port is not a number from 0 to 65535"),
+                "{bad:?}"
+            );
+        }
     }
 
     /// The `IN IP4` fast path and the full split agree.
