@@ -285,6 +285,40 @@ fn zero_bytes(x: u64) -> u64 {
     x.wrapping_sub(ONES) & !x
 }
 
+/// The first position of `a` or `b` in `s`, eight bytes at a time (one pass for both).
+#[inline]
+pub(crate) fn find2(s: &[u8], a: u8, b: u8) -> Option<usize> {
+    let pa = ONES.wrapping_mul(u64::from(a));
+    let pb = ONES.wrapping_mul(u64::from(b));
+    // The lowest flagged byte of each test is exact, so the lowest of both is too.
+    let hit = |chunk: &[u8]| {
+        let x = word(chunk);
+        (zero_bytes(x ^ pa) | zero_bytes(x ^ pb)) & HIGH
+    };
+    let mut chunks = s.chunks_exact(8);
+    let mut base = 0usize;
+    for chunk in chunks.by_ref() {
+        let h = hit(chunk);
+        if h != 0 {
+            return Some(base + (h.trailing_zeros() / 8) as usize);
+        }
+        base += 8;
+    }
+    let tail = chunks.remainder();
+    if tail.is_empty() {
+        return None;
+    }
+    if let Some(start) = s.len().checked_sub(8)
+        && let Some(last) = s.get(start..)
+    {
+        let h = hit(last);
+        return (h != 0).then(|| start + (h.trailing_zeros() / 8) as usize);
+    }
+    tail.iter()
+        .position(|&c| c == a || c == b)
+        .map(|i| base + i)
+}
+
 /// The length of the longest prefix of `s` made of URI characters ([`is_uri`]), eight bytes at
 /// a time: only a word that may end the run is looked at byte by byte.
 #[inline]
@@ -401,8 +435,8 @@ pub(crate) fn all_digits(s: &[u8]) -> bool {
 mod tests {
     extern crate std;
     use super::{
-        all_digits, digit_run, find, is_hostish, is_token, is_uri, is_word, plain_words, split_run,
-        split_while, uri_run,
+        all_digits, digit_run, find, find2, is_hostish, is_token, is_uri, is_word, plain_words,
+        split_run, split_while, uri_run,
     };
     use proptest::prelude::*;
     use std::vec::Vec;
@@ -463,6 +497,12 @@ mod tests {
         #[test]
         fn all_digits_agrees_with_scalar(s in edgy()) {
             prop_assert_eq!(all_digits(&s), s.iter().all(u8::is_ascii_digit));
+        }
+
+        /// The two-byte word-at-a-time search agrees with the byte search.
+        #[test]
+        fn find2_agrees_with_scalar(s in edgy(), a in prop::sample::select(&[b';', b'@', b':', b'"'][..]), b in prop::sample::select(&[b'\\', b':', b'>', b'0'][..])) {
+            prop_assert_eq!(find2(&s, a, b), s.iter().position(|&c| c == a || c == b));
         }
 
         /// The word-at-a-time search agrees with the byte search.
