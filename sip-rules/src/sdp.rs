@@ -279,16 +279,28 @@ fn dotted_quad(s: &[u8]) -> bool {
 /// Checks an `o=` value in one pass: exactly six fields separated by single spaces, none
 /// empty, the second and third (session id and version) all digits.
 fn origin(v: &[u8]) -> bool {
-    let mut rest = v;
-    for field in 0..5 {
-        let Some(space) = find(rest, b' ') else {
-            return false;
-        };
-        let (value, after) = rest.split_at_checked(space).unwrap_or_default();
-        if value.is_empty() || (matches!(field, 1 | 2) && !all_digits(value)) {
+    // The user name, then the session id and version: digits up to one space each.
+    let Some(space) = find(v, b' ').filter(|&n| n > 0) else {
+        return false;
+    };
+    let mut rest = v.get(space + 1..).unwrap_or_default();
+    for _ in 0..2 {
+        let n = digit_run(rest);
+        if n == 0 || rest.get(n) != Some(&b' ') {
             return false;
         }
-        rest = after.get(1..).unwrap_or_default();
+        rest = rest.get(n + 1..).unwrap_or_default();
+    }
+    // The network and address types: `IN IP4 ` as usual, else two non-empty fields.
+    if let Some(address) = rest.strip_prefix(b"IN IP4 ") {
+        rest = address;
+    } else {
+        for _ in 0..2 {
+            let Some(space) = find(rest, b' ').filter(|&n| n > 0) else {
+                return false;
+            };
+            rest = rest.get(space + 1..).unwrap_or_default();
+        }
     }
     !rest.is_empty() && find(rest, b' ').is_none()
 }
@@ -833,6 +845,8 @@ mod tests {
     #[test]
     fn origin_fields() {
         assert!(origin(b"- 1 1 IN IP4 203.0.113.5"));
+        assert!(origin(b"- 1 1 IN IP6 ::1"));
+        assert!(origin(b"user 0 0 XX YY host"));
         assert!(origin(
             b"PlivoSBC 1718123456 1718123457 IN IP4 18.214.109.129"
         ));
@@ -840,6 +854,16 @@ mod tests {
             &b"- 1 1 IN IP4"[..],
             b"- 1 1 IN IP4 1.2.3.4 x",
             b"- 1 1 IN IP4 1.2.3.4 ",
+            b"- 1 1 IN  IP4 1.2.3.4",
+            b"- 1 1 IN IP4  1.2.3.4",
+            b"- 1 1  IN IP4 1.2.3.4",
+            b"- 1 1 IN IP4 ",
+            b"- 1 1 IN",
+            b"- 1  1 IN IP4 1.2.3.4",
+            b"- 1x 1 IN IP4 1.2.3.4",
+            b"- 1 1x IN IP4 1.2.3.4",
+            b"- 1",
+            b"-",
             b"- x 1 IN IP4 1.2.3.4",
             b"- 1 x IN IP4 1.2.3.4",
             b"-  1 1 IN IP4 1.2.3.4",
