@@ -120,54 +120,24 @@ impl Uri<'_> {
 /// Parses a URI: `scheme ":" ...`; for SIP, `[user [":" password] "@"] host ...`.
 #[inline]
 pub(crate) fn uri(s: &[u8]) -> Result<Uri<'_>, Fail> {
-    // The usual scheme, as written by nearly everyone, needs no scan.
-    let (scheme, rest) = if let Some(rest) = s.strip_prefix(b"sip:") {
-        (&b"sip"[..], rest)
-    } else {
-        let (scheme, rest) = split_while(s, |b| {
-            b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')
-        });
-        let Some((b':', rest)) = rest.split_first() else {
-            return Err("URI without a scheme");
-        };
-        (scheme, rest)
+    // The usual scheme, as written by nearly everyone, needs no scan and no comparison.
+    if let Some(rest) = s.strip_prefix(b"sip:") {
+        if rest.is_empty() {
+            return Err("malformed URI");
+        }
+        return sip_uri(rest);
+    }
+    let (scheme, rest) = split_while(s, |b| {
+        b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')
+    });
+    let Some((b':', rest)) = rest.split_first() else {
+        return Err("URI without a scheme");
     };
     if !scheme.first().is_some_and(u8::is_ascii_alphabetic) || rest.is_empty() {
         return Err("malformed URI");
     }
     if eq_lower(scheme, b"sip") || eq_lower(scheme, b"sips") {
-        // One search for the first `@` or `:`: an `@` first means a user part without a
-        // password; a `:` first may start a password or a port, which the `@` search decides.
-        let first = find2(rest, b'@', b':');
-        let at = match first {
-            Some(i) if rest.get(i) == Some(&b'@') => Some(i),
-            Some(i) => find(rest.get(i..).unwrap_or_default(), b'@').map(|j| i + j),
-            None => None,
-        };
-        let (user, host) = match at {
-            Some(at) => {
-                let userinfo = rest.get(..at).unwrap_or_default();
-                // `first` is the first `:` of the user info when it comes before the `@`.
-                let user = match first {
-                    Some(c) if c < at => userinfo.get(..c).unwrap_or_default(),
-                    _ => userinfo,
-                };
-                if user.is_empty() {
-                    return Err("empty user part in a SIP URI");
-                }
-                (Some(user), rest.get(at + 1..).unwrap_or_default())
-            }
-            None => (None, rest),
-        };
-        // Only whether a host starts here matters: its first byte.
-        if !host.first().is_some_and(|&b| is_hostish(b) && b != b':') {
-            return Err("SIP URI without a host");
-        }
-        Ok(Uri {
-            scheme: Scheme::Sip,
-            user,
-            after_user: host,
-        })
+        sip_uri(rest)
     } else if eq_lower(scheme, b"tel") {
         let number = match find(rest, b';') {
             Some(n) => rest.get(..n).unwrap_or_default(),
@@ -188,6 +158,43 @@ pub(crate) fn uri(s: &[u8]) -> Result<Uri<'_>, Fail> {
             after_user: b"",
         })
     }
+}
+
+/// The part of a SIP or SIPS URI after the scheme: `[user [":" password] "@"] host ...`.
+#[inline]
+fn sip_uri(rest: &[u8]) -> Result<Uri<'_>, Fail> {
+    // One search for the first `@` or `:`: an `@` first means a user part without a
+    // password; a `:` first may start a password or a port, which the `@` search decides.
+    let first = find2(rest, b'@', b':');
+    let at = match first {
+        Some(i) if rest.get(i) == Some(&b'@') => Some(i),
+        Some(i) => find(rest.get(i..).unwrap_or_default(), b'@').map(|j| i + j),
+        None => None,
+    };
+    let (user, host) = match at {
+        Some(at) => {
+            let userinfo = rest.get(..at).unwrap_or_default();
+            // `first` is the first `:` of the user info when it comes before the `@`.
+            let user = match first {
+                Some(c) if c < at => userinfo.get(..c).unwrap_or_default(),
+                _ => userinfo,
+            };
+            if user.is_empty() {
+                return Err("empty user part in a SIP URI");
+            }
+            (Some(user), rest.get(at + 1..).unwrap_or_default())
+        }
+        None => (None, rest),
+    };
+    // Only whether a host starts here matters: its first byte.
+    if !host.first().is_some_and(|&b| is_hostish(b) && b != b':') {
+        return Err("SIP URI without a host");
+    }
+    Ok(Uri {
+        scheme: Scheme::Sip,
+        user,
+        after_user: host,
+    })
 }
 
 /// The E.164 number in a user part (before any `;` parameters), `+` per `plus`.
