@@ -176,6 +176,30 @@ fn digits(mut s: &[u8]) -> (u64, bool, &[u8]) {
 #[allow(clippy::inline_always)] // measured: fewer instructions per a=rtpmap under callgrind
 #[inline(always)]
 fn rtpmap(v: &[u8]) -> Result<(u8, &[u8], Option<u32>), &'static str> {
+    // The usual mappings, matched whole, read as the general path below reads them.
+    let usual = match v.len() {
+        11 => match v {
+            b"0 PCMU/8000" => Some(0),
+            b"8 PCMA/8000" => Some(8),
+            b"9 G722/8000" => Some(9),
+            _ => None,
+        },
+        24 if v == b"101 telephone-event/8000" => Some(101),
+        _ => None,
+    };
+    if let Some(pt) = usual {
+        // The name runs from after the space to the `/`, the rate is 8000.
+        let start = if pt > 99 { 4 } else { 2 };
+        let name = v.get(start..v.len() - 5).unwrap_or_default();
+        return Ok((pt, name, Some(8000)));
+    }
+    rtpmap_general(v)
+}
+
+/// [`rtpmap`] for any value.
+#[allow(clippy::inline_always)] // measured: fewer instructions per a=rtpmap under callgrind
+#[inline(always)]
+fn rtpmap_general(v: &[u8]) -> Result<(u8, &[u8], Option<u32>), &'static str> {
     let (pt, any, rest) = digits(v);
     let pt = match u8::try_from(pt) {
         Ok(pt) if any && pt < 128 => pt,
@@ -822,6 +846,34 @@ mod tests {
                 "{bad:?}"
             );
         }
+    }
+
+    /// The usual rtpmap values read as the general path reads them; near misses are left to it.
+    #[test]
+    fn usual_rtpmaps() {
+        use super::{rtpmap, rtpmap_general};
+        for v in [
+            &b"0 PCMU/8000"[..],
+            b"8 PCMA/8000",
+            b"9 G722/8000",
+            b"101 telephone-event/8000",
+            b"0 PCMU/8001",
+            b"0 PCMU/800",
+            b"0 pcmu/8000",
+            b"00 PCMU/8000",
+            b"101 telephone-event/8000/1",
+            b"101 telephone-event/16000",
+            b"128 PCMU/8000",
+            b"0 PCMU",
+            b"0  PCMU/8000",
+        ] {
+            assert_eq!(rtpmap(v), rtpmap_general(v), "{v:?}");
+        }
+        assert_eq!(rtpmap(b"0 PCMU/8000"), Ok((0, &b"PCMU"[..], Some(8000))));
+        assert_eq!(
+            rtpmap(b"101 telephone-event/8000"),
+            Ok((101, &b"telephone-event"[..], Some(8000)))
+        );
     }
 
     /// The `IN IP4` fast path and the full split agree.
