@@ -306,7 +306,7 @@ pub(crate) fn via(s: &[u8]) -> Result<bool, Fail> {
         if after.len() == rest.len() {
             return Err("Via sent-by missing");
         }
-        let (host, rest) = split_while(after, is_hostish);
+        let (host, rest) = split_run(after, is_hostish);
         if host.is_empty() {
             return Err("Via sent-by missing");
         }
