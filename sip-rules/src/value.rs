@@ -61,7 +61,16 @@ fn params<'a>(s: &'a [u8], want: &[u8]) -> Result<(Option<&'a [u8]>, &'a [u8]), 
     let mut found = None;
     let mut s = trim_start(s);
     while let Some((b';', rest)) = s.split_first() {
-        let (name, rest) = token(trim_start(rest)).map_err(|_| "empty or malformed parameter")?;
+        // The wanted name written as asked and followed by `=` needs no token scan (`=` is not
+        // a token character, so the scan would end there too).
+        let (name, rest) = match rest.split_at_checked(want.len()) {
+            Some((name, after))
+                if !want.is_empty() && name == want && after.first() == Some(&b'=') =>
+            {
+                (name, after)
+            }
+            _ => token(trim_start(rest)).map_err(|_| "empty or malformed parameter")?,
+        };
         let rest = trim_start(rest);
         let (value, rest): (&[u8], &[u8]) = match rest.split_first() {
             Some((b'=', v)) => {
@@ -80,7 +89,7 @@ fn params<'a>(s: &'a [u8], want: &[u8]) -> Result<(Option<&'a [u8]>, &'a [u8]), 
             }
             _ => (&[], rest),
         };
-        if found.is_none() && (name == want || eq_lower(name, want)) {
+        if found.is_none() && name.len() == want.len() && (name == want || eq_lower(name, want)) {
             found = Some(value);
         }
         s = trim_start(rest);
@@ -623,6 +632,35 @@ mod tests {
             let s = &s[..=body.len()];
             proptest::prop_assert_eq!(super::quoted(s), quoted_scalar(s));
         }
+    }
+
+    /// Parameter lists: the wanted name found with and without the token scan, faults kept.
+    #[test]
+    fn parameter_lists() {
+        use super::params;
+        assert_eq!(params(b";tag=1;x", b"tag"), Ok((Some(&b"1"[..]), &b""[..])));
+        assert_eq!(
+            params(b"; TAG = 1 ,x", b"tag"),
+            Ok((Some(&b"1"[..]), &b",x"[..]))
+        );
+        assert_eq!(
+            params(b";tagx=1;tag=2", b"tag"),
+            Ok((Some(&b"2"[..]), &b""[..]))
+        );
+        assert_eq!(
+            params(b";rport;branch=z9", b"branch"),
+            Ok((Some(&b"z9"[..]), &b""[..]))
+        );
+        assert_eq!(
+            params(b";branch", b"branch"),
+            Ok((Some(&b""[..]), &b""[..]))
+        );
+        assert_eq!(params(b";=x", b""), Err("empty or malformed parameter"));
+        assert_eq!(
+            params(b";tag=", b"tag"),
+            Err("parameter value missing after '='")
+        );
+        assert_eq!(params(b";=1", b"tag"), Err("empty or malformed parameter"));
     }
 
     #[test]
