@@ -123,7 +123,6 @@ fn build(
         .tenant(args.tenant.clone())
         .caller_id(inputs.caller_id.clone())
         .country(args.country.clone())
-        .allow_toll_free(!args.no_toll_free)
         .inbound_auth(inputs.inbound_auth);
     // Offline, the shared SBCs resolve to their last-known addresses (no DNS is needed).
     builder = if offline {
@@ -131,6 +130,9 @@ fn build(
     } else {
         builder.resolver(SystemResolver)
     };
+    if args.no_toll_free {
+        builder = builder.allow_toll_free(false);
+    }
     for (number, ext) in &inputs.routes {
         builder = builder.number(number.clone(), ext.clone());
     }

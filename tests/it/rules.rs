@@ -310,3 +310,63 @@ async fn a_create_that_times_out_after_it_was_applied_is_found_not_repeated() {
     assert!(next.path.ends_with("/IPAccessControlList/"));
     assert!(ic.plan().await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn toll_free_follows_the_country_and_warns_when_asked_against_it() {
+    let sandbox = common::sandbox().await;
+    let group_of = |plan: &interconnect_core::Plan| {
+        plan.steps
+            .iter()
+            .find_map(|s| match &s.op {
+                interconnect_core::interconnect::Op::SecurityGroup { group, .. } => Some(
+                    group
+                        .prefixes
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>(),
+                ),
+                _ => None,
+            })
+            .unwrap()
+    };
+    let toll_free_warning = |plan: &interconnect_core::Plan| {
+        plan.warnings
+            .iter()
+            .any(|w| w.code == "destination" && w.message.contains("toll-free"))
+    };
+
+    // US by default: prefix 18, no warning.
+    let plan = builder(&sandbox).build().unwrap().plan().await.unwrap();
+    assert_eq!(group_of(&plan), ["18"]);
+    assert!(!toll_free_warning(&plan), "{plan}");
+    // US without toll-free: no prefix, and the runbook's 800 test call is said to fail.
+    let plan = builder(&sandbox)
+        .allow_toll_free(false)
+        .build()
+        .unwrap()
+        .plan()
+        .await
+        .unwrap();
+    assert!(group_of(&plan).is_empty());
+    assert!(toll_free_warning(&plan), "{plan}");
+    // Brazil by default: no prefix, no warning; asked for: a warning, still no prefix.
+    let plan = builder(&sandbox)
+        .country("BR")
+        .build()
+        .unwrap()
+        .plan()
+        .await
+        .unwrap();
+    assert!(group_of(&plan).is_empty());
+    assert!(!toll_free_warning(&plan), "{plan}");
+    let plan = builder(&sandbox)
+        .country("BR")
+        .allow_toll_free(true)
+        .build()
+        .unwrap()
+        .plan()
+        .await
+        .unwrap();
+    assert!(group_of(&plan).is_empty());
+    assert!(toll_free_warning(&plan), "{plan}");
+}

@@ -167,7 +167,8 @@ pub(crate) struct Spec {
     pub(crate) caller_id: CallerId,
     pub(crate) routes: Vec<Route>,
     pub(crate) country: whv::CountryCode,
-    pub(crate) allow_toll_free: bool,
+    /// `None`: the default (North American toll-free where the country is NANP).
+    pub(crate) allow_toll_free: Option<bool>,
     pub(crate) codecs: CodecPolicy,
     pub(crate) inbound_auth: InboundAuth,
     pub(crate) names: Names,
@@ -350,8 +351,10 @@ impl InterconnectBuilder {
         self
     }
 
-    /// Whether North American toll-free destinations (prefix `18`) are allowed (default: yes, the
-    /// runbook's test call goes to an 800 number).
+    /// Whether North American toll-free destinations (prefix `18`) are allowed. Default: yes when
+    /// the destination country is in the NANP (the runbook's test call goes to an 800 number), and
+    /// nothing is added elsewhere; asking for it outside the NANP, or refusing it inside, is warned
+    /// about in the plan.
     #[must_use]
     pub fn allow_toll_free(mut self, allow: bool) -> Self {
         self.allow_toll_free = Some(allow);
@@ -436,7 +439,7 @@ impl InterconnectBuilder {
             caller_id,
             routes,
             country,
-            allow_toll_free: self.allow_toll_free.unwrap_or(true),
+            allow_toll_free: self.allow_toll_free,
             codecs,
             inbound_auth: self.inbound_auth.unwrap_or_default(),
         };

@@ -497,12 +497,12 @@ impl<'a> Planner<'a> {
         let nanp = crate::e164::CountryCallingCode::for_region(spec.country.as_str())
             .any(|c| c.code() == 1);
         match (spec.allow_toll_free, nanp) {
-            (true, true) => {
+            (None | Some(true), true) => {
                 group.prefixes.insert("18".parse().map_err(|e: whv::Error| {
                     InterconnectError::Unexpected(format!("toll-free prefix: {e}"))
                 })?);
             }
-            (true, false) => self.warnings.push(Warning::new(
+            (Some(true), false) => self.warnings.push(Warning::new(
                 "destination",
                 format!(
                     "toll-free calling was asked for, but the North American toll-free prefix 18 \
@@ -510,11 +510,12 @@ impl<'a> Planner<'a> {
                     spec.country
                 ),
             )),
-            (false, _) => self.warnings.push(Warning::new(
+            (Some(false), true) => self.warnings.push(Warning::new(
                 "destination",
                 "toll-free destinations are not allowed: the runbook's test call (3.6) to an 800 \
                  number will be refused by the tenant's security group",
             )),
+            (None | Some(false), false) => {}
         }
         let caller_regions = spec.caller_id.number().country_calling_code().regions();
         if !caller_regions.contains(&spec.country.as_str()) {
