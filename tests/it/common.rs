@@ -2,12 +2,12 @@
 
 use std::time::Duration;
 
-use interconnect_core::interconnect::Interconnect;
+use interconnect_core::interconnect::{Interconnect, InterconnectBuilder};
 use interconnect_core::sbc::StaticResolver;
 use interconnect_core::{InboundAuth, Sbc};
 use plivo_client::sandbox::Sandbox;
 use plivo_client::{PlivoClient, RetryPolicy};
-use wehostvoip_client::{InMemory, Subscriber, World};
+use wehostvoip_client::{InMemory, Subscriber, WeHostVoip, World};
 
 pub const TENANT: &str = "acme.hobot.wehostvoip.io";
 pub const NUMBER: &str = "+14155550123";
@@ -50,17 +50,22 @@ pub fn world() -> World {
     world
 }
 
-/// The runbook's interconnect on the US SBC, with `policy` for inbound authorization.
-pub fn interconnect(sandbox: &Sandbox, backend: InMemory, policy: InboundAuth) -> Interconnect {
+/// The runbook's inputs on the US SBC (no inbound-auth policy set: the default applies).
+pub fn builder(plivo: PlivoClient, backend: Box<dyn WeHostVoip>) -> InterconnectBuilder {
     Interconnect::builder()
-        .plivo(client(sandbox))
-        .wehostvoip(Box::new(backend))
+        .plivo(plivo)
+        .wehostvoip(backend)
         .resolver(StaticResolver::shared_sbcs())
         .sbc(Sbc::preset("us").expect("us preset").clone())
         .tenant(TENANT)
         .caller_id(NUMBER.parse().expect("caller id"))
         .number(NUMBER.parse().expect("number"), EXTENSION)
         .country("US")
+}
+
+/// The runbook's interconnect on the US SBC, with `policy` for inbound authorization.
+pub fn interconnect(sandbox: &Sandbox, backend: InMemory, policy: InboundAuth) -> Interconnect {
+    builder(client(sandbox), Box::new(backend))
         .inbound_auth(policy)
         .build()
         .expect("valid interconnect")

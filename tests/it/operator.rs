@@ -3,14 +3,11 @@
 use std::sync::Arc;
 
 use interconnect_core::InboundAuth;
-use interconnect_core::Sbc;
-use interconnect_core::interconnect::Interconnect;
 use interconnect_core::naming::ResourceRole;
-use interconnect_core::sbc::StaticResolver;
 use plivo_client::sandbox::CallRecord;
 use wehostvoip_client::{Checklist, Confirmation, WeHostVoip};
 
-use crate::common::{self, EXTENSION, NUMBER, TENANT};
+use crate::common::{self, NUMBER};
 
 #[tokio::test]
 async fn with_the_checklist_the_plan_converges_once_the_operator_confirms() {
@@ -19,15 +16,7 @@ async fn with_the_checklist_the_plan_converges_once_the_operator_confirms() {
     let state = dir.path().join("checklist.json");
     let checklist = Arc::new(Checklist::open(&state, common::world()).unwrap());
     let build = |backend: Box<dyn WeHostVoip>| {
-        Interconnect::builder()
-            .plivo(common::client(&sandbox))
-            .wehostvoip(backend)
-            .resolver(StaticResolver::shared_sbcs())
-            .sbc(Sbc::preset("us").unwrap().clone())
-            .tenant(TENANT)
-            .caller_id(NUMBER.parse().unwrap())
-            .number(NUMBER.parse().unwrap(), EXTENSION)
-            .country("US")
+        common::builder(common::client(&sandbox), backend)
             .inbound_auth(InboundAuth::SeedAliasGateway)
             .build()
             .unwrap()

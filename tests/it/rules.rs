@@ -11,18 +11,13 @@ use plivo_client::sandbox::{DEFAULT_AUTH_TOKEN, Fault, Sandbox};
 use plivo_client::{CreateIpAcl, CreateTrunk, UpdateIpAcl};
 use wehostvoip_client::InMemory;
 
-use crate::common::{self, EXTENSION, NUMBER, TENANT};
+use crate::common::{self, NUMBER, TENANT};
 
 fn builder(sandbox: &Sandbox) -> interconnect_core::interconnect::InterconnectBuilder {
-    Interconnect::builder()
-        .plivo(common::client(sandbox))
-        .wehostvoip(Box::new(InMemory::new(common::world())))
-        .resolver(StaticResolver::shared_sbcs())
-        .sbc(Sbc::preset("us").unwrap().clone())
-        .tenant(TENANT)
-        .caller_id(NUMBER.parse().unwrap())
-        .number(NUMBER.parse().unwrap(), EXTENSION)
-        .country("US")
+    common::builder(
+        common::client(sandbox),
+        Box::new(InMemory::new(common::world())),
+    )
 }
 
 #[tokio::test]
@@ -91,21 +86,13 @@ async fn the_token_appears_in_no_debug_display_or_error() {
 
     // A wrong token: the 401 error and its whole chain must not show the token either.
     let secret = "wrong-token-0123456789-abcdef";
-    let ic = Interconnect::builder()
-        .plivo(
-            sandbox
-                .client_builder()
-                .auth_token(secret)
-                .timeout(Duration::from_secs(2))
-                .build()
-                .unwrap(),
-        )
-        .wehostvoip(Box::new(InMemory::new(common::world())))
-        .resolver(StaticResolver::shared_sbcs())
-        .sbc(Sbc::preset("us").unwrap().clone())
-        .tenant(TENANT)
-        .caller_id(NUMBER.parse().unwrap())
-        .country("US")
+    let plivo = sandbox
+        .client_builder()
+        .auth_token(secret)
+        .timeout(Duration::from_secs(2))
+        .build()
+        .unwrap();
+    let ic = common::builder(plivo, Box::new(InMemory::new(common::world())))
         .build()
         .unwrap();
     let err = ic.plan().await.unwrap_err();
@@ -185,17 +172,12 @@ async fn a_trunk_with_our_name_but_the_wrong_direction_is_a_conflict() {
 #[tokio::test]
 async fn missing_tenant_extension_and_number_are_conflicts() {
     let sandbox = Sandbox::builder().start().await; // no number rented
-    let ic = Interconnect::builder()
-        .plivo(common::client(&sandbox))
-        .wehostvoip(Box::new(InMemory::new(wehostvoip_client::World::new())))
-        .resolver(StaticResolver::shared_sbcs())
-        .sbc(Sbc::preset("us").unwrap().clone())
-        .tenant(TENANT)
-        .caller_id(NUMBER.parse().unwrap())
-        .number(NUMBER.parse().unwrap(), EXTENSION)
-        .country("US")
-        .build()
-        .unwrap();
+    let ic = common::builder(
+        common::client(&sandbox),
+        Box::new(InMemory::new(wehostvoip_client::World::new())),
+    )
+    .build()
+    .unwrap();
     let plan = ic.plan().await.unwrap();
     let codes: Vec<&str> = plan.conflicts.iter().map(|c| c.code.as_str()).collect();
     assert!(codes.contains(&"missing-tenant"), "{plan}");
@@ -261,15 +243,8 @@ async fn sbc_address_drift_is_a_warning_and_updates_the_acl() {
     let ic = common::interconnect(&sandbox, InMemory::new(common::world()), InboundAuth::None);
     ic.apply(&ic.plan().await.unwrap()).await.unwrap();
     let us = Sbc::preset("us").unwrap();
-    let moved = Interconnect::builder()
-        .plivo(common::client(&sandbox))
-        .wehostvoip(Box::new(InMemory::new(common::world())))
+    let moved = builder(&sandbox)
         .resolver(StaticResolver::new().with(us.host().clone(), ["203.0.113.77".parse().unwrap()]))
-        .sbc(us.clone())
-        .tenant(TENANT)
-        .caller_id(NUMBER.parse().unwrap())
-        .number(NUMBER.parse().unwrap(), EXTENSION)
-        .country("US")
         .inbound_auth(InboundAuth::None)
         .build()
         .unwrap();

@@ -1,9 +1,8 @@
 //! Planning against hand-written Plivo bodies (wiremock), for shapes the sandbox does not produce.
 
 use interconnect_core::InboundAuth;
-use interconnect_core::interconnect::{Action, Interconnect, Op};
+use interconnect_core::interconnect::{Action, Op};
 use interconnect_core::naming::ResourceRole;
-use interconnect_core::sbc::StaticResolver;
 use interconnect_core::{ResourceName, Sbc};
 use plivo_client::PlivoClient;
 use serde_json::json;
@@ -11,7 +10,7 @@ use wehostvoip_client::InMemory;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::common::{self, EXTENSION, NUMBER, TENANT};
+use crate::common::{self, NUMBER, TENANT};
 
 const AUTH_ID: &str = "MAWIREMOCK0000000001";
 
@@ -71,22 +70,13 @@ async fn a_trunk_listed_without_its_domain_is_read_back() {
         .mount(&server)
         .await;
 
-    let ic = Interconnect::builder()
-        .plivo(
-            PlivoClient::builder()
-                .auth_id(AUTH_ID)
-                .auth_token("t0ken-for-wiremock")
-                .base_url(server.uri())
-                .build()
-                .unwrap(),
-        )
-        .wehostvoip(Box::new(InMemory::new(common::world())))
-        .resolver(StaticResolver::shared_sbcs())
-        .sbc(us.clone())
-        .tenant(TENANT)
-        .caller_id(NUMBER.parse().unwrap())
-        .number(NUMBER.parse().unwrap(), EXTENSION)
-        .country("US")
+    let plivo = PlivoClient::builder()
+        .auth_id(AUTH_ID)
+        .auth_token("t0ken-for-wiremock")
+        .base_url(server.uri())
+        .build()
+        .unwrap();
+    let ic = common::builder(plivo, Box::new(InMemory::new(common::world())))
         .inbound_auth(InboundAuth::None)
         .build()
         .unwrap();
