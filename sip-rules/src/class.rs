@@ -246,38 +246,45 @@ pub(crate) fn word(chunk: &[u8]) -> u64 {
     u64::from_le_bytes(w)
 }
 
+/// The position of the first byte `flags` marks, eight bytes at a time, for every scan below.
+///
+/// `flags` returns bit 7 of each marked byte of a little-endian word, and its lowest flag must be
+/// exact (flags above it may be false). The last partial word is read as the last eight bytes,
+/// overlapping bytes already found unmarked (which can neither be marked nor carry a false flag
+/// below a true one); only slices shorter than a word go byte by byte through `marked`.
+#[inline]
+fn first_marked(
+    s: &[u8],
+    flags: impl Fn(u64) -> u64,
+    marked: impl Fn(u8) -> bool,
+) -> Option<usize> {
+    let mut chunks = s.chunks_exact(8);
+    let mut base = 0usize;
+    for chunk in chunks.by_ref() {
+        let f = flags(word(chunk));
+        if f != 0 {
+            return Some(base + (f.trailing_zeros() / 8) as usize);
+        }
+        base += 8;
+    }
+    if chunks.remainder().is_empty() {
+        return None;
+    }
+    if let Some(start) = s.len().checked_sub(8)
+        && let Some(last) = s.get(start..)
+    {
+        let f = flags(word(last));
+        return (f != 0).then(|| start + (f.trailing_zeros() / 8) as usize);
+    }
+    s.iter().position(|&b| marked(b))
+}
+
 /// The first position of `needle` in `s`, eight bytes at a time: cheaper than a `memchr` call
 /// on the short slices of a header value or an SDP line.
 #[inline]
 pub(crate) fn find(s: &[u8], needle: u8) -> Option<usize> {
     let pattern = ONES.wrapping_mul(u64::from(needle));
-    // The lowest flagged byte is exact (borrows only run upwards).
-    let hit = |chunk: &[u8]| {
-        let x = word(chunk) ^ pattern;
-        x.wrapping_sub(ONES) & !x & HIGH
-    };
-    let mut chunks = s.chunks_exact(8);
-    let mut base = 0usize;
-    for chunk in chunks.by_ref() {
-        let h = hit(chunk);
-        if h != 0 {
-            return Some(base + (h.trailing_zeros() / 8) as usize);
-        }
-        base += 8;
-    }
-    let tail = chunks.remainder();
-    if tail.is_empty() {
-        return None;
-    }
-    // The last eight bytes as one word, overlapping bytes already found clean (which can
-    // neither hit nor carry a false flag below a true one).
-    if let Some(start) = s.len().checked_sub(8)
-        && let Some(last) = s.get(start..)
-    {
-        let h = hit(last);
-        return (h != 0).then(|| start + (h.trailing_zeros() / 8) as usize);
-    }
-    tail.iter().position(|&b| b == needle).map(|i| base + i)
+    first_marked(s, |x| zero_bytes(x ^ pattern) & HIGH, |b| b == needle)
 }
 
 /// The has-zero-byte flags of `x` before the final `& HIGH` (exact for the word as a whole).
@@ -292,63 +299,18 @@ pub(crate) fn find2(s: &[u8], a: u8, b: u8) -> Option<usize> {
     let pa = ONES.wrapping_mul(u64::from(a));
     let pb = ONES.wrapping_mul(u64::from(b));
     // The lowest flagged byte of each test is exact, so the lowest of both is too.
-    let hit = |chunk: &[u8]| {
-        let x = word(chunk);
-        (zero_bytes(x ^ pa) | zero_bytes(x ^ pb)) & HIGH
-    };
-    let mut chunks = s.chunks_exact(8);
-    let mut base = 0usize;
-    for chunk in chunks.by_ref() {
-        let h = hit(chunk);
-        if h != 0 {
-            return Some(base + (h.trailing_zeros() / 8) as usize);
-        }
-        base += 8;
-    }
-    let tail = chunks.remainder();
-    if tail.is_empty() {
-        return None;
-    }
-    if let Some(start) = s.len().checked_sub(8)
-        && let Some(last) = s.get(start..)
-    {
-        let h = hit(last);
-        return (h != 0).then(|| start + (h.trailing_zeros() / 8) as usize);
-    }
-    tail.iter()
-        .position(|&c| c == a || c == b)
-        .map(|i| base + i)
+    first_marked(
+        s,
+        |x| (zero_bytes(x ^ pa) | zero_bytes(x ^ pb)) & HIGH,
+        |c| c == a || c == b,
+    )
 }
 
 /// The length of the longest prefix of `s` made of URI characters ([`is_uri`]), eight bytes at
 /// a time: only a word that may end the run is looked at byte by byte.
 #[inline]
 pub(crate) fn uri_run(s: &[u8]) -> usize {
-    let mut base = 0usize;
-    let mut chunks = s.chunks_exact(8);
-    for chunk in chunks.by_ref() {
-        let f = non_uri_flags(word(chunk));
-        if f != 0 {
-            return base + (f.trailing_zeros() / 8) as usize;
-        }
-        base += 8;
-    }
-    let tail = chunks.remainder();
-    if tail.is_empty() {
-        return base;
-    }
-    // The last eight bytes, overlapping URI characters already seen (which raise no flag).
-    if let Some(start) = s.len().checked_sub(8)
-        && let Some(last) = s.get(start..)
-    {
-        let f = non_uri_flags(word(last));
-        return if f == 0 {
-            s.len()
-        } else {
-            start + (f.trailing_zeros() / 8) as usize
-        };
-    }
-    base + tail.iter().position(|&b| !is_uri(b)).unwrap_or(tail.len())
+    first_marked(s, non_uri_flags, |b| !is_uri(b)).unwrap_or(s.len())
 }
 
 /// Bit 7 of the bytes of `x` that are not URI characters ([`is_uri`]); the lowest flag is exact
@@ -377,34 +339,7 @@ fn non_digit_flags(x: u64) -> u64 {
 /// The length of the run of ASCII digits at the start of `s`, eight bytes at a time.
 #[inline]
 pub(crate) fn digit_run(s: &[u8]) -> usize {
-    let mut base = 0usize;
-    let mut chunks = s.chunks_exact(8);
-    for chunk in chunks.by_ref() {
-        let f = non_digit_flags(word(chunk));
-        if f != 0 {
-            return base + (f.trailing_zeros() / 8) as usize;
-        }
-        base += 8;
-    }
-    let tail = chunks.remainder();
-    if tail.is_empty() {
-        return base;
-    }
-    // The last eight bytes, overlapping digits already seen (which raise no flag).
-    if let Some(start) = s.len().checked_sub(8)
-        && let Some(last) = s.get(start..)
-    {
-        let f = non_digit_flags(word(last));
-        return if f == 0 {
-            s.len()
-        } else {
-            start + (f.trailing_zeros() / 8) as usize
-        };
-    }
-    base + tail
-        .iter()
-        .position(|b| !b.is_ascii_digit())
-        .unwrap_or(tail.len())
+    first_marked(s, non_digit_flags, |b| !b.is_ascii_digit()).unwrap_or(s.len())
 }
 
 /// Whether every byte of `s` is an ASCII digit, eight at a time.
