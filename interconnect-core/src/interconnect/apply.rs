@@ -50,7 +50,8 @@ pub struct ApplyReport {
     pub unchanged: usize,
     /// Creates whose outcome was unknown and that were found by name instead of made twice.
     pub reconciled: usize,
-    /// The ids of the Plivo objects created, for the audit log.
+    /// The ids of the Plivo objects created (or, after an unknown outcome, found by name), for
+    /// the audit log.
     pub created: Vec<String>,
 }
 

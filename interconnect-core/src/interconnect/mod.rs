@@ -61,7 +61,7 @@ use wehostvoip_client as whv;
 use crate::error::ResolveError;
 use crate::naming::{ResourceName, ResourceRole};
 use crate::sbc::{Resolver, SystemResolver};
-use crate::{CallerId, CodecPolicy, E164, InboundAuth, Sbc};
+use crate::{CallerId, CodecPolicy, Country, E164, InboundAuth, Sbc};
 
 pub use apply::{ApplyReport, Progress, StepOutcome};
 pub use plan::{Action, Change, Conflict, Op, Plan, Purpose, Side, Step, Warning};
@@ -166,7 +166,7 @@ pub(crate) struct Spec {
     pub(crate) tenant: whv::TenantDomain,
     pub(crate) caller_id: CallerId,
     pub(crate) routes: Vec<Route>,
-    pub(crate) country: whv::CountryCode,
+    pub(crate) country: Country,
     /// `None`: the default (North American toll-free where the country is NANP).
     pub(crate) allow_toll_free: Option<bool>,
     pub(crate) codecs: CodecPolicy,
@@ -178,7 +178,7 @@ impl Names {
     fn new(
         tenant: &whv::TenantDomain,
         sbc: &Sbc,
-        country: &whv::CountryCode,
+        country: Country,
     ) -> Result<Names, InterconnectError> {
         let name = |role| {
             ResourceName::new(tenant.as_str(), sbc, role)
@@ -189,7 +189,7 @@ impl Names {
         let carrier = carrier.parse().map_err(|e: whv::Error| {
             InterconnectError::invalid("carrier name", carrier.clone(), e.to_string())
         })?;
-        let group = format!("plivo-{}", country.as_str().to_ascii_lowercase());
+        let group = format!("plivo-{}", country.code().to_ascii_lowercase());
         let security_group = group.parse().map_err(|e: whv::Error| {
             InterconnectError::invalid("security group name", group.clone(), e.to_string())
         })?;
@@ -398,19 +398,8 @@ impl InterconnectBuilder {
         let country_raw = self
             .country
             .ok_or(InterconnectError::Missing("destination country"))?;
-        let country: whv::CountryCode = country_raw.parse().map_err(|e: whv::Error| {
-            InterconnectError::invalid("country", country_raw.clone(), e.to_string())
-        })?;
-        if crate::e164::CountryCallingCode::for_region(country.as_str())
-            .next()
-            .is_none()
-        {
-            return Err(InterconnectError::invalid(
-                "country",
-                country_raw,
-                "must be an ISO 3166-1 alpha-2 code with an ITU country calling code",
-            ));
-        }
+        let country: Country = country_raw.parse().map_err(crate::Error::from)?;
+        whv_country(country)?;
         let mut routes: Vec<Route> = Vec::with_capacity(self.routes.len());
         for (number, ext) in self.routes {
             let extension: whv::Extension = ext.parse().map_err(|e: whv::Error| {
@@ -431,7 +420,7 @@ impl InterconnectBuilder {
         codecs
             .check_against(&crate::presets::PLIVO.capabilities())
             .map_err(crate::Error::from)?;
-        let names = Names::new(&tenant, &sbc, &country)?;
+        let names = Names::new(&tenant, &sbc, country)?;
         let spec = Spec {
             names,
             sbc,
@@ -452,6 +441,13 @@ impl InterconnectBuilder {
             spec,
         })
     }
+}
+
+/// The country in the WeHostVoIP crate's own type.
+pub(crate) fn whv_country(country: Country) -> Result<whv::CountryCode, InterconnectError> {
+    country.code().parse().map_err(|e: whv::Error| {
+        InterconnectError::invalid("country", country.code(), e.to_string())
+    })
 }
 
 /// The number in the WeHostVoIP crate's own E.164 type.

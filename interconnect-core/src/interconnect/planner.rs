@@ -11,7 +11,7 @@ use super::plan::{
     Action, Change, Conflict, GatewayTarget, Header, Op, Plan, PlannedGateway, Purpose, Step,
     Warning,
 };
-use super::{Interconnect, InterconnectError, Spec, whv_e164};
+use super::{Interconnect, InterconnectError, Spec, whv_country, whv_e164};
 use crate::InboundAuth;
 use crate::presets::PLIVO;
 
@@ -493,9 +493,8 @@ impl<'a> Planner<'a> {
     fn desired_group(&mut self) -> Result<whv::SecurityGroup, InterconnectError> {
         let spec = self.spec;
         let mut group = whv::SecurityGroup::new(spec.names.security_group.clone());
-        group.countries.insert(spec.country.clone());
-        let nanp = crate::e164::CountryCallingCode::for_region(spec.country.as_str())
-            .any(|c| c.code() == 1);
+        group.countries.insert(whv_country(spec.country)?);
+        let nanp = spec.country.calling_codes().any(|c| c.code() == 1);
         match (spec.allow_toll_free, nanp) {
             (None | Some(true), true) => {
                 group.prefixes.insert("18".parse().map_err(|e: whv::Error| {
@@ -518,7 +517,7 @@ impl<'a> Planner<'a> {
             (None | Some(false), false) => {}
         }
         let caller_regions = spec.caller_id.number().country_calling_code().regions();
-        if !caller_regions.contains(&spec.country.as_str()) {
+        if !caller_regions.contains(&spec.country.code()) {
             self.warnings.push(Warning::new(
                 "destination",
                 format!(
