@@ -1419,8 +1419,66 @@ mod tests {
     /// A request head of generated lines (sometimes folded, sometimes a valid Content-Length
     /// and Via), then a body.
     fn message() -> impl Strategy<Value = std::vec::Vec<u8>> {
+        // Mostly well-formed lines (any case, odd white space around values), so that faults
+        // deep in the head and the slots' contents are compared too.
+        let good = (
+            prop::sample::select(
+                &[
+                    "Via",
+                    "v",
+                    "From",
+                    "f",
+                    "To",
+                    "t",
+                    "Call-ID",
+                    "i",
+                    "CSeq",
+                    "Max-Forwards",
+                    "Content-Length",
+                    "Content-Type",
+                    "c",
+                    "Content-Encoding",
+                    "Contact",
+                    "m",
+                    "Supported",
+                    "Subject",
+                    "Accept",
+                    "P-Asserted-Identity",
+                    "X-PH-CallUUID",
+                    "Allow",
+                    "User-Agent",
+                    "contact",
+                    "CONTENT-TYPE",
+                    "p-asserted-identity",
+                ][..],
+            ),
+            proptest::collection::vec(any::<bool>(), 24),
+            prop::sample::select(&[": ", ":", ":  ", ": \t", " : ", ":\t"][..]),
+            "[ -~]{0,30}",
+            prop::sample::select(&["", " ", "\t", "  "][..]),
+            prop::sample::select(&["\r\n", "\n"][..]),
+        )
+            .prop_map(|(name, upper, sep, value, pad, end)| {
+                let mut l: std::vec::Vec<u8> = name
+                    .bytes()
+                    .zip(&upper)
+                    .map(|(b, &u)| {
+                        if u {
+                            b.to_ascii_uppercase()
+                        } else {
+                            b.to_ascii_lowercase()
+                        }
+                    })
+                    .collect();
+                l.extend_from_slice(sep.as_bytes());
+                l.extend_from_slice(value.as_bytes());
+                l.extend_from_slice(pad.as_bytes());
+                l.extend_from_slice(end.as_bytes());
+                l
+            });
         let head_line = prop_oneof![
-            6 => line(),
+            12 => good,
+            2 => line(),
             1 => prop::sample::select(&[
                 "Via: SIP/2.0/UDP h;branch=z9hG4bK1\r\n",
                 "Content-Length: 4\r\n",
