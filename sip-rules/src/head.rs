@@ -891,13 +891,12 @@ pub fn parse_request<'h, 'a>(
     let (line, mut at) = first;
     let (method, uri) = request_line(line)?;
 
-    // Slots past the limit are never written: running out of `slots` is the limit.
+    // Slots past the limit are never written: running out of `free` slots is the limit.
     let max = limits.max_headers.min(headers.len());
-    let slots: &'h mut [Header<'a>] = headers.get_mut(..max).unwrap_or_default();
-    let mut count = 0usize;
+    let mut free = headers.get_mut(..max).unwrap_or_default().iter_mut();
     let mut known = Known::default();
-    // The header being read (when `open`): name, kind, value start and end (offsets into `buf`).
-    let mut open = false;
+    // The header being read (none while `name` is empty: a header name never is): name, kind,
+    // value start and end (offsets into `buf`).
     let mut name: &'a [u8] = b"";
     let mut kind = HeaderName::Other;
     let mut start = 0usize;
@@ -928,7 +927,7 @@ pub fn parse_request<'h, 'a>(
         }
         if first_byte == b' ' || first_byte == b'\t' {
             // Folded continuation of the open header.
-            if !open {
+            if name.is_empty() {
                 return Err(reject(
                     Rule::Syntax,
                     "continuation line without a header",
@@ -938,33 +937,28 @@ pub fn parse_request<'h, 'a>(
             end = line_end;
             continue;
         }
-        if open {
-            let slot = slots.get_mut(count).ok_or(reject(
-                Rule::TooLarge,
-                "too many header fields",
-                name,
-            ))?;
+        if !name.is_empty() {
+            let slot = free
+                .next()
+                .ok_or(reject(Rule::TooLarge, "too many header fields", name))?;
             finish(buf, name, kind, start, end, slot, &mut known)?;
-            count += 1;
         }
         let (line_name, line_kind, value) = match split_known(line, rest) {
             Some(split) => split,
             None => header_name(line)?,
         };
-        open = true;
         name = line_name;
         kind = line_kind;
         start = line_end - value.len();
         end = line_end;
     };
-    if open {
-        let slot =
-            slots
-                .get_mut(count)
-                .ok_or(reject(Rule::TooLarge, "too many header fields", name))?;
+    if !name.is_empty() {
+        let slot = free
+            .next()
+            .ok_or(reject(Rule::TooLarge, "too many header fields", name))?;
         finish(buf, name, kind, start, end, slot, &mut known)?;
-        count += 1;
     }
+    let count = max - free.len();
 
     let rest = buf.get(body_start..).unwrap_or_default();
     let (body, len) = match known.content_length {
@@ -1007,11 +1001,11 @@ pub fn parse_request<'h, 'a>(
     if len > limits.max_message_size {
         return Err(reject(Rule::TooLarge, "message larger than the limit", b""));
     }
-    let slots: &'h [Header<'a>] = slots;
+    let headers: &'h [Header<'a>] = headers;
     Ok(Status::Complete(Request {
         method,
         uri,
-        headers: slots.get(..count).unwrap_or_default(),
+        headers: headers.get(..count).unwrap_or_default(),
         body,
         len,
         known,
