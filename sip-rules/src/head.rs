@@ -656,15 +656,13 @@ fn header_name_exact(line: &[u8]) -> Result<(&[u8], HeaderName, &[u8]), Rejectio
 #[allow(clippy::inline_always)] // measured: fewer instructions per line under callgrind
 #[inline(always)]
 fn finish<'a>(
-    buf: &'a [u8],
     name: &'a [u8],
     kind: HeaderName,
-    start: usize,
-    end: usize,
+    value: &'a [u8],
     slot: &mut Header<'a>,
     known: &mut Known<'a>,
 ) -> Result<(), Rejection<'a>> {
-    let value = trim_value(buf.get(start..end).unwrap_or_default());
+    let value = trim_value(value);
     *slot = Header {
         name,
         value,
@@ -896,11 +894,11 @@ pub fn parse_request<'h, 'a>(
     let mut free = headers.get_mut(..max).unwrap_or_default().iter_mut();
     let mut known = Known::default();
     // The header being read (none while `name` is empty: a header name never is): name, kind,
-    // value start and end (offsets into `buf`).
+    // value (of its first line until a continuation line extends it) and the offset of its start.
     let mut name: &'a [u8] = b"";
     let mut kind = HeaderName::Other;
+    let mut value: &'a [u8] = b"";
     let mut start = 0usize;
-    let mut end = 0usize;
     let body_start = loop {
         let rest = buf.get(at..).unwrap_or_default();
         let (line_end, suspicious) = scan(rest);
@@ -934,29 +932,29 @@ pub fn parse_request<'h, 'a>(
                     line,
                 ));
             }
-            end = line_end;
+            value = buf.get(start..line_end).unwrap_or_default();
             continue;
         }
         if !name.is_empty() {
             let slot = free
                 .next()
                 .ok_or(reject(Rule::TooLarge, "too many header fields", name))?;
-            finish(buf, name, kind, start, end, slot, &mut known)?;
+            finish(name, kind, value, slot, &mut known)?;
         }
-        let (line_name, line_kind, value) = match split_known(line, rest) {
+        let (line_name, line_kind, line_value) = match split_known(line, rest) {
             Some(split) => split,
             None => header_name(line)?,
         };
         name = line_name;
         kind = line_kind;
-        start = line_end - value.len();
-        end = line_end;
+        value = line_value;
+        start = line_end - line_value.len();
     };
     if !name.is_empty() {
         let slot = free
             .next()
             .ok_or(reject(Rule::TooLarge, "too many header fields", name))?;
-        finish(buf, name, kind, start, end, slot, &mut known)?;
+        finish(name, kind, value, slot, &mut known)?;
     }
     let count = max - free.len();
 
