@@ -824,18 +824,25 @@ fn split_known<'a>(line: &'a [u8], rest: &'a [u8]) -> Option<(&'a [u8], HeaderNa
         K_CSEQ => CSEQ.split(line, rest, w0),
         K_ACCE => ACCEPT.split(line, rest, w0),
         K_CALL => CALL_ID.split(line, rest, w0),
-        K_CONT => CONTACT
-            .split(line, rest, w0)
-            .or_else(|| CONTENT_TYPE.split(line, rest, w0))
-            .or_else(|| CONTENT_LENGTH.split(line, rest, w0))
-            .or_else(|| CONTENT_ENCODING.split(line, rest, w0)),
+        K_CONT => {
+            if let Some(split) = CONTACT.split(line, rest, w0) {
+                Some(split)
+            } else if let Some(split) = CONTENT_TYPE.split(line, rest, w0) {
+                Some(split)
+            } else if let Some(split) = CONTENT_LENGTH.split(line, rest, w0) {
+                Some(split)
+            } else {
+                CONTENT_ENCODING.split(line, rest, w0)
+            }
+        }
         K_SUBJ => SUBJECT.split(line, rest, w0),
         K_SUPP => SUPPORTED.split(line, rest, w0),
         K_MAX => MAX_FORWARDS.split(line, rest, w0),
         K_P_AS => PAI.split(line, rest, w0),
-        _ => TO
-            .split(line, rest, w0)
-            .or_else(|| split_other(line, rest, w0)),
+        _ => match TO.split(line, rest, w0) {
+            Some(split) => Some(split),
+            None => split_other(line, rest, w0),
+        },
     }
 }
 
