@@ -245,14 +245,11 @@ fn digits(mut s: &[u8]) -> (u64, bool, &[u8]) {
 #[inline(always)]
 fn rtpmap(v: &[u8]) -> Result<(u8, &[u8], Option<u32>), &'static str> {
     // The usual mappings, matched whole, read as the general path below reads them.
-    let usual = match v.len() {
-        11 => match v {
-            b"0 PCMU/8000" => Some(0),
-            b"8 PCMA/8000" => Some(8),
-            b"9 G722/8000" => Some(9),
-            _ => None,
-        },
-        24 if v == b"101 telephone-event/8000" => Some(101),
+    let usual = match (v.len(), v.first()) {
+        (11, Some(b'0')) if v == b"0 PCMU/8000" => Some(0),
+        (11, Some(b'8')) if v == b"8 PCMA/8000" => Some(8),
+        (11, Some(b'9')) if v == b"9 G722/8000" => Some(9),
+        (24, _) if v == b"101 telephone-event/8000" => Some(101),
         _ => None,
     };
     if let Some(pt) = usual {
@@ -678,18 +675,25 @@ fn attribute(
     v: &[u8],
     rtp: Option<bool>,
 ) -> Result<Option<(u8, &[u8], Option<u32>)>, &'static str> {
-    // The usual names first: a token followed by ':' needs no scan.
-    let (attr, value) = if let Some(value) = v.strip_prefix(b"rtpmap:") {
-        (Attr::Rtpmap, value)
-    } else if let Some(value) = v.strip_prefix(b"fmtp:") {
-        (Attr::Fmtp, value)
-    } else if let Some(value) = v.strip_prefix(b"ptime:") {
-        (Attr::Ptime, value)
-    } else if let Some(value) = v.strip_prefix(b"maxptime:") {
-        (Attr::Ptime, value)
-    } else if matches!(v, b"sendrecv" | b"sendonly" | b"recvonly" | b"inactive") {
-        // The direction flags: tokens without a value.
-        return Ok(None);
+    // The usual names first: a token followed by ':' needs no scan. Their first letters differ,
+    // so one of them at most is tried.
+    // The direction flags, tokens without a value, are whole values.
+    let usual = match v.first() {
+        Some(b'r') if v == b"recvonly" => return Ok(None),
+        Some(b'r') => v
+            .strip_prefix(b"rtpmap:")
+            .map(|value| (Attr::Rtpmap, value)),
+        Some(b's') if v == b"sendrecv" || v == b"sendonly" => return Ok(None),
+        Some(b'i') if v == b"inactive" => return Ok(None),
+        Some(b'f') => v.strip_prefix(b"fmtp:").map(|value| (Attr::Fmtp, value)),
+        Some(b'p') => v.strip_prefix(b"ptime:").map(|value| (Attr::Ptime, value)),
+        Some(b'm') => v
+            .strip_prefix(b"maxptime:")
+            .map(|value| (Attr::Ptime, value)),
+        _ => None,
+    };
+    let (attr, value) = if let Some(usual) = usual {
+        usual
     } else {
         let (name, rest) = split_while(v, is_token);
         if name.is_empty() {
@@ -1349,6 +1353,16 @@ mod tests {
         "a=ptime:x",
         "a=sendrecv",
         "a=recvonly",
+        "a=sendonly",
+        "a=inactive",
+        "a=recvonlyx",
+        "a=inactiv",
+        "a=rtpmapx:0 PCMU/8000",
+        "a=rtpmap",
+        "a=fmtp",
+        "a=ptimex:20",
+        "a=maxptime:40",
+        "a=maxptime",
         "a=sendrecvx",
         "a=foo",
         "a=foo:bar",
@@ -1464,6 +1478,23 @@ mod tests {
                 super::check(&body, &wants, &limits),
                 super::reference::check(&body, &wants, &limits)
             );
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+
+        /// The usual rtpmap values, matched on their length and first byte, read as the general
+        /// path reads them, near misses included.
+        #[test]
+        fn usual_rtpmaps_agree_with_general(
+            pt in proptest::sample::select(&["0", "8", "9", "101", "00", "1", "18", "10", ""][..]),
+            space in proptest::sample::select(&[" ", "  ", ""][..]),
+            name in proptest::sample::select(&["PCMU", "PCMA", "G722", "telephone-event", "pcmu", "G72", "telephone-even"][..]),
+            rate in proptest::sample::select(&["/8000", "/800", "/80000", "/8000/1", "", "/"][..]),
+        ) {
+            let v = std::format!("{pt}{space}{name}{rate}");
+            proptest::prop_assert_eq!(super::rtpmap(v.as_bytes()), super::rtpmap_general(v.as_bytes()));
         }
     }
 
