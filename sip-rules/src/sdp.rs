@@ -587,15 +587,15 @@ fn media(v: &[u8], start: usize) -> Result<Section<'_>, &'static str> {
     // The usual media type and protocol are matched with the space after them (not a token
     // character), which is where the token scans stop.
     let (kind, rest) = match v.split_at_checked(5) {
-        Some((kind @ b"audio", rest)) if rest.first() == Some(&b' ') => (kind, rest),
+        Some(usual) if v.starts_with(b"audio ") => usual,
         _ => split_while(v, is_token),
     };
     let rest = rest.strip_prefix(b" ").ok_or("malformed m= line")?;
-    let (port, rest) = rest
-        .split_at_checked(digit_run(rest))
-        .unwrap_or((rest, &[]));
-    let port = parse_u64(port)
-        .and_then(|p| u16::try_from(p).ok())
+    // `digits` saturates: a run too long for `u64` is out of range too.
+    let (port, any, rest) = digits(rest);
+    let port = u16::try_from(port)
+        .ok()
+        .filter(|_| any)
         .ok_or("m= port is not a number from 0 to 65535")?;
     let rest = match rest.split_first() {
         Some((b'/', r)) => {
@@ -609,7 +609,7 @@ fn media(v: &[u8], start: usize) -> Result<Section<'_>, &'static str> {
     };
     let rest = rest.strip_prefix(b" ").ok_or("malformed m= line")?;
     let (proto, formats) = match rest.split_at_checked(7) {
-        Some((proto @ b"RTP/AVP", formats)) if formats.first() == Some(&b' ') => (proto, formats),
+        Some(usual) if rest.starts_with(b"RTP/AVP ") => usual,
         _ => split_while(rest, |b| is_token(b) || b == b'/'),
     };
     if kind.is_empty() || proto.is_empty() || !formats.starts_with(b" ") {
@@ -856,14 +856,14 @@ mod reference {
     const DYNAMIC: u128 = !((1u128 << 96) - 1);
 
     #[derive(Clone, Copy)]
-    struct Section<'a> {
-        audio: bool,
-        rtp: bool,
-        port: u16,
-        formats: &'a [u8],
-        start: usize,
-        connection: Option<&'a [u8]>,
-        fmt_mask: u128,
+    pub(super) struct Section<'a> {
+        pub(super) audio: bool,
+        pub(super) rtp: bool,
+        pub(super) port: u16,
+        pub(super) formats: &'a [u8],
+        pub(super) start: usize,
+        pub(super) connection: Option<&'a [u8]>,
+        pub(super) fmt_mask: u128,
         rtpmap_mask: u128,
         codec_mask: u128,
         te_mask: u128,
@@ -1042,7 +1042,7 @@ mod reference {
     }
 
     /// Parses an `m=` value into a new section.
-    fn media(v: &[u8], start: usize) -> Result<Section<'_>, &'static str> {
+    pub(super) fn media(v: &[u8], start: usize) -> Result<Section<'_>, &'static str> {
         // The usual media type and protocol are matched with the space after them (not a token
         // character), which is where the token scans stop.
         let (kind, rest) = match v.split_at_checked(5) {
@@ -1495,6 +1495,29 @@ mod tests {
         ) {
             let v = std::format!("{pt}{space}{name}{rate}");
             proptest::prop_assert_eq!(super::rtpmap(v.as_bytes()), super::rtpmap_general(v.as_bytes()));
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+
+        /// `m=` values read with the usual media type, port and protocol fast paths give the
+        /// section or the reason the reference reading gives, near misses included.
+        #[test]
+        fn media_agrees_with_reference(
+            kind in proptest::sample::select(&["audio", "audiox", "audi", "video", "", "a/b"][..]),
+            sp1 in proptest::sample::select(&[" ", "  ", ""][..]),
+            port in proptest::sample::select(&["0", "20000", "65535", "65536", "99999999999999999999999", "", "x", "1/2", "1/", "007"][..]),
+            sp2 in proptest::sample::select(&[" ", "  ", ""][..]),
+            proto in proptest::sample::select(&["RTP/AVP", "RTP/AVPF", "RTP/AV", "RTP/SAVP", "udp", "TCP/RTP/AVP", "", "RTP/AVP/x"][..]),
+            formats in proptest::sample::select(&[" 0 8 9 101", " 0", "", " ", " 0  8", " 128", " t38", " 96 127"][..]),
+        ) {
+            let v = std::format!("{kind}{sp1}{port}{sp2}{proto}{formats}");
+            let got = super::media(v.as_bytes(), 3)
+                .map(|s| (s.audio, s.rtp, s.port, s.formats, s.start, s.fmt_mask, s.connection));
+            let expected = super::reference::media(v.as_bytes(), 3)
+                .map(|s| (s.audio, s.rtp, s.port, s.formats, s.start, s.fmt_mask, s.connection));
+            proptest::prop_assert_eq!(got, expected);
         }
     }
 
