@@ -176,7 +176,7 @@ impl<'a> Lines<'a> {
     #[inline(always)]
     fn next(&mut self) -> Result<Option<(usize, &'a [u8])>, Rejection<'a>> {
         loop {
-            let rest = self.body.get(self.at..).unwrap_or_default();
+            let (_, rest) = self.body.split_at_checked(self.at).unwrap_or_default();
             if rest.is_empty() {
                 return Ok(None);
             }
@@ -189,8 +189,11 @@ impl<'a> Lines<'a> {
             };
             let start = self.at;
             self.at += end + 1;
-            let raw = rest.get(..end).unwrap_or_default();
-            let line = raw.strip_suffix(b"\r").unwrap_or(raw);
+            let (raw, _) = rest.split_at_checked(end).unwrap_or_default();
+            let line = match raw.split_last() {
+                Some((b'\r', line)) => line,
+                _ => raw,
+            };
             if line.is_empty() {
                 self.blank = true;
             } else {
