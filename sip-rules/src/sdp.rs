@@ -454,7 +454,7 @@ pub(crate) fn check<'a>(
             if !seen_t {
                 return bad("SDP t= line missing", body);
             }
-            return outcome(wants, None, None);
+            return outcome(wants, None);
         };
         let (kind, value) = lines.read(line)?;
         match kind {
@@ -488,32 +488,15 @@ pub(crate) fn check<'a>(
         }
     };
     // The media sections.
-    let mut chosen: Option<AudioStream<'a>> = None;
-    let mut any_audio: Option<AudioStream<'a>> = None;
+    let mut picked: Option<AudioStream<'a>> = None;
     loop {
         let Some((start, line)) = lines.next()? else {
-            finish(
-                &section,
-                body,
-                body.len(),
-                session_c,
-                wants,
-                &mut chosen,
-                &mut any_audio,
-            )?;
-            return outcome(wants, chosen, any_audio);
+            finish(&section, body, body.len(), session_c, wants, &mut picked)?;
+            return outcome(wants, picked);
         };
         // A section ends where the next `m` line starts, before that line is checked.
         if line.first() == Some(&b'm') {
-            finish(
-                &section,
-                body,
-                start,
-                session_c,
-                wants,
-                &mut chosen,
-                &mut any_audio,
-            )?;
+            finish(&section, body, start, session_c, wants, &mut picked)?;
         }
         let (kind, value) = lines.read(line)?;
         match kind {
@@ -558,21 +541,21 @@ fn opened<'a>(
     Ok(section)
 }
 
-/// The verdict once every section is closed: the chosen stream, else the first enabled audio
-/// stream when no codec is required.
+/// The verdict once every section is closed, on the stream `finish` picked: the first enabled
+/// audio stream offering the required codec, or the first enabled audio stream when no codec is
+/// required.
 fn outcome<'a>(
     wants: &Wants,
-    chosen: Option<AudioStream<'a>>,
-    any_audio: Option<AudioStream<'a>>,
+    picked: Option<AudioStream<'a>>,
 ) -> Result<Option<AudioStream<'a>>, Rejection<'a>> {
-    match (wants.codec, chosen, any_audio) {
-        (Some(_), None, _) => Err(reject(
+    match (wants.codec, picked) {
+        (Some(_), None) => Err(reject(
             Rule::Media,
             "no audio stream offers the required codec",
             b"",
         )),
-        (None, None, None) => Ok(None),
-        (_, Some(a), _) | (None, None, Some(a)) => {
+        (None, None) => Ok(None),
+        (_, Some(a)) => {
             if wants.telephone_event && !a.telephone_event {
                 Err(reject(
                     Rule::Media,
@@ -775,15 +758,14 @@ fn is_telephone_event(enc: &[u8]) -> bool {
     enc.len() == 15 && (enc == b"telephone-event" || eq_lower(enc, b"telephone-event"))
 }
 
-/// Closes a media section: checks it and maybe chooses it.
+/// Closes a media section: checks it and maybe picks it.
 fn finish<'a>(
     s: &Section<'a>,
     body: &'a [u8],
     end: usize,
     session_c: Option<&'a [u8]>,
     wants: &Wants,
-    chosen: &mut Option<AudioStream<'a>>,
-    any_audio: &mut Option<AudioStream<'a>>,
+    picked: &mut Option<AudioStream<'a>>,
 ) -> Result<(), Rejection<'a>> {
     let section = body.get(s.start..end).unwrap_or_default();
     let Some(address) = s.connection.or(session_c) else {
@@ -807,21 +789,16 @@ fn finish<'a>(
     if !address.is_ascii() {
         return Err(reject(Rule::Sdp, "c= address is not ASCII", address));
     }
-    let stream = AudioStream {
-        address,
-        port: s.port,
-        formats: s.formats,
-        section,
-        telephone_event: s.telephone_event,
-    };
-    if any_audio.is_none() {
-        *any_audio = Some(stream);
-    }
-    if chosen.is_none() && wants.codec.is_some() {
-        // `codec` counts the static payload type too (see `opened`).
-        if s.codec {
-            *chosen = Some(stream);
-        }
+    // The first stream is kept: with a required codec, the first offering it (`codec` counts
+    // the static payload type too, see `opened`).
+    if picked.is_none() && (wants.codec.is_none() || s.codec) {
+        *picked = Some(AudioStream {
+            address,
+            port: s.port,
+            formats: s.formats,
+            section,
+            telephone_event: s.telephone_event,
+        });
     }
     Ok(())
 }
