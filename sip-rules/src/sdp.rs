@@ -707,6 +707,15 @@ fn attribute(
             }
         }
         Attr::Fmtp => {
+            // The usual format, digits up to the space, is read in one pass (`digits`
+            // saturates, so a number too large for `u64` is out of range too).
+            let (pt, any, after) = digits(value);
+            if any && after.first() == Some(&b' ') {
+                if rtp == Some(true) && pt > 127 {
+                    return Err("a=fmtp payload type is not a number from 0 to 127");
+                }
+                return Ok(None);
+            }
             let (fmt, rest) = split_while(value, |b| b != b' ');
             if fmt.is_empty() || !rest.starts_with(b" ") {
                 return Err("malformed a=fmtp");
@@ -1327,6 +1336,11 @@ mod tests {
         "a=rtpmap:x",
         "a=rtpmap:0 PCMU/8000/",
         "a=fmtp:101 0-16",
+        "a=fmtp:128 0-16",
+        "a=fmtp:101 ",
+        "a=fmtp:99999999999999999999999 x",
+        "a=fmtp:1x y",
+        "a=fmtp:0",
         "a=fmtp:x y",
         "a=fmtp:101",
         "a=ptime:20",
