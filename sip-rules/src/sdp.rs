@@ -446,6 +446,7 @@ pub(crate) fn check<'a>(
         (b's', _) => {}
         _ => return bad("SDP s= line missing", line),
     }
+    let static_pt = wants.codec.and_then(|c| c.static_payload_type());
     // The session lines, up to the first `m=`.
     let mut session_c: Option<&'a [u8]> = None;
     let mut seen_t = false;
@@ -482,7 +483,8 @@ pub(crate) fn check<'a>(
                 if !seen_t {
                     return bad("SDP t= line missing before m=", line);
                 }
-                break opened(media(value, start), wants, line)?;
+                break media_listing(value, start, static_pt)
+                    .map_err(|why| reject(Rule::Sdp, why, line))?;
             }
             _ => return bad("unknown or misplaced SDP line", line),
         }
@@ -521,24 +523,13 @@ pub(crate) fn check<'a>(
                     }
                 }
             }
-            b'm' => section = opened(media(value, start), wants, line)?,
+            b'm' => {
+                section = media_listing(value, start, static_pt)
+                    .map_err(|why| reject(Rule::Sdp, why, line))?;
+            }
             _ => return bad("unknown or misplaced SDP line", line),
         }
     }
-}
-
-/// A section just read from its `m=` line: it offers the required codec already when it lists
-/// the codec's static payload type.
-fn opened<'a>(
-    section: Result<Section<'a>, &'static str>,
-    wants: &Wants,
-    line: &'a [u8],
-) -> Result<Section<'a>, Rejection<'a>> {
-    let mut section = section.map_err(|why| reject(Rule::Sdp, why, line))?;
-    if let Some(pt) = wants.codec.and_then(|c| c.static_payload_type()) {
-        section.codec = (section.fmt_mask >> (pt & 127)) & 1 != 0;
-    }
-    Ok(section)
 }
 
 /// The verdict once every section is closed, on the stream `finish` picked: the first enabled
@@ -570,7 +561,18 @@ fn outcome<'a>(
 }
 
 /// Parses an `m=` value into a new section.
+#[cfg(test)]
 fn media(v: &[u8], start: usize) -> Result<Section<'_>, &'static str> {
+    media_listing(v, start, None)
+}
+
+/// Parses an `m=` value into a new section, which offers the required codec already when it
+/// lists the codec's static payload type `static_pt`.
+fn media_listing(
+    v: &[u8],
+    start: usize,
+    static_pt: Option<u8>,
+) -> Result<Section<'_>, &'static str> {
     // The usual media type and protocol are matched with the space after them (not a token
     // character), which is where the token scans stop.
     let (kind, rest) = match v.split_at_checked(5) {
@@ -639,7 +641,7 @@ fn media(v: &[u8], start: usize) -> Result<Section<'_>, &'static str> {
         port,
         audio: kind == b"audio",
         rtp,
-        codec: false,
+        codec: static_pt.is_some_and(|pt| (fmt_mask >> (pt & 127)) & 1 != 0),
         telephone_event: false,
     })
 }
@@ -799,7 +801,7 @@ fn finish<'a>(
         return Err(reject(Rule::Sdp, "c= address is not ASCII", address));
     }
     // The first stream is kept: with a required codec, the first offering it (`codec` counts
-    // the static payload type too, see `opened`).
+    // the static payload type too, see `media_listing`).
     if picked.is_none() && (wants.codec.is_none() || s.codec) {
         *picked = Some(AudioStream {
             address,
