@@ -727,13 +727,14 @@ fn attribute(
             }
         }
         Attr::Ptime => {
-            let (int, frac) = split_while(value, |b| b.is_ascii_digit());
+            // Digits, then maybe `.` and digits (`digits` stops where `split_while` would).
+            let (_, any, frac) = digits(value);
             let frac_ok = match frac.split_first() {
                 None => true,
                 Some((b'.', d)) => all_digits(d),
                 Some(_) => false,
             };
-            if int.is_empty() || !frac_ok {
+            if !any || !frac_ok {
                 return Err("a=ptime or a=maxptime is not a number");
             }
         }
@@ -1348,6 +1349,11 @@ mod tests {
         "a=ptime:20",
         "a=maxptime:20.5",
         "a=ptime:x",
+        "a=ptime:",
+        "a=ptime:20.",
+        "a=ptime:.5",
+        "a=ptime:2x",
+        "a=ptime:99999999999999999999999",
         "a=sendrecv",
         "a=recvonly",
         "a=sendonly",
