@@ -4,7 +4,7 @@
 use core::fmt;
 use core::net::{Ipv4Addr, Ipv6Addr};
 
-use crate::class::{as_str, digit_run, eq_lower, find, is_token, parse_u64, split_while};
+use crate::class::{as_str, digit_run, eq_lower, find, is_token, parse_u64, split_while, word};
 use crate::policy::{Codec, Limits};
 use crate::reject::{Rejection, Rule, reject};
 
@@ -181,7 +181,7 @@ impl<'a> Lines<'a> {
             if rest.is_empty() {
                 return Ok(None);
             }
-            let Some(end) = find(rest, b'\n') else {
+            let Some(end) = line_end(rest) else {
                 return Err(reject(
                     Rule::Sdp,
                     "SDP line without a line end (truncated body?)",
@@ -225,6 +225,31 @@ impl<'a> Lines<'a> {
             _ => Err(reject(Rule::Sdp, "SDP line is not <letter>=<value>", line)),
         }
     }
+}
+
+/// The position of the first LF in `s`, eight bytes at a time, inlined into the line walk.
+#[allow(clippy::inline_always)] // measured: fewer instructions per line under callgrind
+#[inline(always)]
+fn line_end(s: &[u8]) -> Option<usize> {
+    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
+    const LF: u64 = u64::from_le_bytes([b'\n'; 8]);
+    let mut chunks = s.chunks_exact(8);
+    let mut base = 0usize;
+    for chunk in chunks.by_ref() {
+        // Zero bytes of `x` are LFs of `s`; the lowest flag is exact (borrows run upwards only).
+        let x = word(chunk) ^ LF;
+        let flags = x.wrapping_sub(ONES) & !x & HIGH;
+        if flags != 0 {
+            return Some(base + (flags.trailing_zeros() / 8) as usize);
+        }
+        base += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| b == b'\n')
+        .map(|n| base + n)
 }
 
 /// Reads a run of ASCII digits; returns its value (saturated above `u32::MAX`, so any larger
@@ -1521,6 +1546,24 @@ mod tests {
             let expected = super::reference::media(v.as_bytes(), 3)
                 .map(|s| (s.audio, s.rtp, s.port, s.formats, s.start, s.fmt_mask, s.connection));
             proptest::prop_assert_eq!(got, expected);
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+
+        /// The word-at-a-time line end search agrees with the byte search.
+        #[test]
+        fn line_end_agrees_with_position(
+            s in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::sample::select(&[b'\n', b'\r', 0x0b, 0x09, 0x8a, 0x00, 0x01, 0xff][..]),
+                    proptest::prelude::any::<u8>(),
+                ],
+                0..40,
+            )
+        ) {
+            proptest::prop_assert_eq!(super::line_end(&s), s.iter().position(|&b| b == b'\n'));
         }
     }
 
