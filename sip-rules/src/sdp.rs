@@ -234,22 +234,37 @@ fn line_end(s: &[u8]) -> Option<usize> {
     const ONES: u64 = u64::from_le_bytes([0x01; 8]);
     const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
     const LF: u64 = u64::from_le_bytes([b'\n'; 8]);
-    let mut chunks = s.chunks_exact(8);
-    let mut base = 0usize;
-    for chunk in chunks.by_ref() {
-        // Zero bytes of `x` are LFs of `s`; the lowest flag is exact (borrows run upwards only).
+    // Zero bytes of `x` are LFs of `s`; the lowest flag is exact (borrows run upwards only,
+    // and each word is tested on its own).
+    let flags = |chunk: &[u8]| {
         let x = word(chunk) ^ LF;
-        let flags = x.wrapping_sub(ONES) & !x & HIGH;
-        if flags != 0 {
-            return Some(base + (flags.trailing_zeros() / 8) as usize);
+        x.wrapping_sub(ONES) & !x & HIGH
+    };
+    let mut pairs = s.chunks_exact(16);
+    let mut base = 0usize;
+    for pair in pairs.by_ref() {
+        let (low, high) = pair.split_at_checked(8).unwrap_or_default();
+        let (low, high) = (flags(low), flags(high));
+        if low | high != 0 {
+            let at = if low != 0 {
+                low.trailing_zeros()
+            } else {
+                64 + high.trailing_zeros()
+            };
+            return Some(base + (at / 8) as usize);
+        }
+        base += 16;
+    }
+    let mut rest = pairs.remainder();
+    if let Some((chunk, after)) = rest.split_at_checked(8) {
+        let f = flags(chunk);
+        if f != 0 {
+            return Some(base + (f.trailing_zeros() / 8) as usize);
         }
         base += 8;
+        rest = after;
     }
-    chunks
-        .remainder()
-        .iter()
-        .position(|&b| b == b'\n')
-        .map(|n| base + n)
+    rest.iter().position(|&b| b == b'\n').map(|n| base + n)
 }
 
 /// Reads a run of ASCII digits; returns its value (saturated above `u32::MAX`, so any larger
@@ -1560,7 +1575,7 @@ mod tests {
                     proptest::sample::select(&[b'\n', b'\r', 0x0b, 0x09, 0x8a, 0x00, 0x01, 0xff][..]),
                     proptest::prelude::any::<u8>(),
                 ],
-                0..40,
+                0..70,
             )
         ) {
             proptest::prop_assert_eq!(super::line_end(&s), s.iter().position(|&b| b == b'\n'));
