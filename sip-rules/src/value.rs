@@ -3,7 +3,7 @@
 
 use crate::class::{
     digit_run, eq_lower, find, find2, is_hostish, is_lws, is_token, is_uri, is_word, parse_u64,
-    plain_words, split_run, split_while, trim_start, uri_run,
+    plain_run, split_run, split_while, trim_start, uri_run,
 };
 use crate::policy::Plus;
 
@@ -310,11 +310,18 @@ pub(crate) fn via(s: &[u8]) -> Result<bool, Fail> {
             let (_, rest) = token(rest).map_err(|_| "malformed Via protocol version")?;
             expect(rest, b'/', "malformed Via protocol")?
         };
-        let (_, rest) = token(rest).map_err(|_| "malformed Via transport")?;
-        let after = trim_start(rest);
-        if after.len() == rest.len() {
-            return Err("Via sent-by missing");
-        }
+        // The usual transports, followed by one space, are a token and the white space the
+        // token scan would find after them.
+        let after = if let Some((b"UDP " | b"TCP " | b"TLS ", after)) = rest.split_at_checked(4) {
+            trim_start(after)
+        } else {
+            let (_, rest) = token(rest).map_err(|_| "malformed Via transport")?;
+            let after = trim_start(rest);
+            if after.len() == rest.len() {
+                return Err("Via sent-by missing");
+            }
+            after
+        };
         let (host, rest) = split_run(after, is_hostish);
         if host.is_empty() {
             return Err("Via sent-by missing");
@@ -363,20 +370,16 @@ pub(crate) fn max_forwards(s: &[u8]) -> Result<u8, Fail> {
 
 /// Checks a Call-ID: `word ["@" word]`.
 pub(crate) fn call_id(s: &[u8]) -> Result<(), Fail> {
-    // One pass: word characters with at most one `@`, neither side empty. Whole words of
-    // letters, digits, `-` and `.` hold no `@` and need no look, on either side of the `@`.
+    // One pass: word characters with at most one `@`, neither side empty. Runs of letters,
+    // digits, `-`, `.` and `:` hold no `@` and are measured a word at a time; only the byte
+    // that ends a run is looked at.
     let mut at = None;
-    let mut i = plain_words(s);
+    let mut i = plain_run(s);
     while let Some(&b) = s.get(i) {
-        if !is_word(b) {
-            if b != b'@' || at.is_some() {
-                return Err("malformed Call-ID");
-            }
-            at = Some(i);
-            i += 1 + plain_words(s.get(i + 1..).unwrap_or_default());
-            continue;
+        if !is_word(b) && (b != b'@' || at.replace(i).is_some()) {
+            return Err("malformed Call-ID");
         }
-        i += 1;
+        i += 1 + plain_run(s.get(i + 1..).unwrap_or_default());
     }
     let valid = match at {
         Some(i) => i > 0 && i + 1 < s.len(),
@@ -592,6 +595,41 @@ mod tests {
         #[test]
         fn call_id_agrees_with_scalar(v in "[a-f0-9.@-]{0,40}|[a-z0-9@ ;:<>~-]{0,24}") {
             let b = v.as_bytes();
+            let ats = b.split(|&c| c == b'@').count() - 1;
+            let words = b.iter().all(|&c| crate::class::is_word(c) || c == b'@');
+            let scalar = words
+                && match (ats, b.iter().position(|&c| c == b'@')) {
+                    (0, _) => !b.is_empty(),
+                    (1, Some(i)) => i > 0 && i + 1 < b.len(),
+                    _ => false,
+                };
+            proptest::prop_assert_eq!(call_id(b).is_ok(), scalar);
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(6000))]
+
+        /// The transport shortcut and the exact host and parameter runs read Via values as the
+        /// token-by-token path does, near misses of the usual shape included.
+        #[test]
+        fn via_transports_agree_with_generic(
+            v in "SIP/2\\.0/(UDP|TCP|TLS|UD|UDPX|udp|SCTP|TLS:|U_P)[ \t]{0,2}([a-z0-9.:_\\[\\]-]|\u{e9}){0,24}(;[a-z]{1,7}(=[a-zA-Z0-9._!-]{0,20})?){0,3}( ?, ?SIP/2\\.0/TCP h)?"
+        ) {
+            proptest::prop_assert_eq!(super::via(v.as_bytes()), via_generic(v.as_bytes()));
+        }
+
+        /// The Call-ID check agrees with a byte loop on long values with every kind of byte.
+        #[test]
+        fn call_id_runs_agree_with_scalar(v in proptest::collection::vec(
+            proptest::prop_oneof![
+                8 => proptest::sample::select(&b"az09AZ-.:"[..]),
+                2 => proptest::sample::select(&b"@_!~+/?{}()<>\\\" ;,=#"[..]),
+                1 => proptest::prelude::any::<u8>(),
+            ],
+            0..64,
+        )) {
+            let b = &v[..];
             let ats = b.split(|&c| c == b'@').count() - 1;
             let words = b.iter().all(|&c| crate::class::is_word(c) || c == b'@');
             let scalar = words
