@@ -340,6 +340,15 @@ pub(crate) fn via(s: &[u8]) -> Result<bool, Fail> {
 
 /// Parses `CSeq: number method`; returns the method. The number must fit 2^31 - 1.
 pub(crate) fn cseq(s: &[u8]) -> Result<&[u8], Fail> {
+    // The usual value: one to nine digits (below 2^31 - 1 whatever they are), one space and
+    // INVITE, a token with nothing after it.
+    if let Some((digits, m @ b"INVITE")) = s.split_at_checked(s.len().wrapping_sub(6))
+        && let Some((b' ', digits)) = digits.split_last()
+        && (1..=9).contains(&digits.len())
+        && digits.iter().all(u8::is_ascii_digit)
+    {
+        return Ok(m);
+    }
     let (digits, rest) = s.split_at_checked(digit_run(s)).unwrap_or((s, &[]));
     match parse_u64(digits) {
         Some(n) if n <= 0x7fff_ffff => {}
@@ -722,6 +731,44 @@ mod tests {
             (b"101 ", "CSeq method missing"),
         ] {
             assert_eq!(cseq(bad), Err(why), "{bad:?}");
+        }
+    }
+
+    /// `cseq` as it read values before the shortcut for the usual `number INVITE`.
+    fn cseq_generic(s: &[u8]) -> Result<&[u8], super::Fail> {
+        use super::{digit_run, parse_u64, token, trim_start};
+        let (digits, rest) = s.split_at_checked(digit_run(s)).unwrap_or((s, &[]));
+        match parse_u64(digits) {
+            Some(n) if n <= 0x7fff_ffff => {}
+            Some(_) => return Err("CSeq number larger than 2^31 - 1"),
+            None => return Err("CSeq number is not a number"),
+        }
+        let method = trim_start(rest);
+        if method.len() == rest.len() {
+            return Err("CSeq number and method not separated by white space");
+        }
+        let (m, tail) = token(method).map_err(|_| "CSeq method missing")?;
+        if !tail.is_empty() {
+            return Err("unexpected characters after the CSeq method");
+        }
+        Ok(m)
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(6000))]
+
+        /// The `number INVITE` shortcut reads CSeq values as the general path does, slices
+        /// included.
+        #[test]
+        fn cseq_agrees_with_generic(
+            v in "[0-9x ]{0,12}[ \t]{0,2}(INVITE|INVITEX|INVIT|ACK|invite| INVITE)?[ x]?|[0-9]{0,22} INVITE"
+        ) {
+            let b = v.as_bytes();
+            let (fast, slow) = (super::cseq(b), cseq_generic(b));
+            proptest::prop_assert_eq!(fast, slow);
+            if let (Ok(f), Ok(g)) = (fast, slow) {
+                proptest::prop_assert_eq!(f.as_ptr(), g.as_ptr());
+            }
         }
     }
 
