@@ -187,11 +187,12 @@ impl Policy<'_> {
         if !self.acl().allows(source) {
             return Err(reject(Rule::Source, "source address not allowed", b""));
         }
-        let req = match parse_request(message, headers, limits, self.transport())? {
-            Status::Complete(r) => r,
-            Status::Partial => return Ok(Status::Partial),
-        };
-        self.rules(&req).map(Status::Complete)
+        // Read in place: the request is large, and moving it out of the result costs a copy.
+        match &parse_request(message, headers, limits, self.transport()) {
+            Ok(Status::Complete(req)) => self.rules(req).map(Status::Complete),
+            Ok(Status::Partial) => Ok(Status::Partial),
+            Err(rejection) => Err(*rejection),
+        }
     }
 
     #[allow(clippy::too_many_lines)] // the rules in policy order, read top to bottom
