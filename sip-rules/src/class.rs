@@ -317,19 +317,25 @@ pub(crate) fn uri_run(s: &[u8]) -> usize {
     first_marked(s, non_uri_flags, |b| !is_uri(b)).unwrap_or(s.len())
 }
 
-/// Bit 7 of the bytes of `x` that are not URI characters ([`is_uri`]); the lowest flag is exact
-/// (borrows only run upwards), flags above it may be false.
+/// Bit 7 of the bytes of `x` that are not URI characters ([`is_uri`]), exactly: every test
+/// works on the low seven bits of each byte, where no sum reaches past bit 7, so no carry
+/// crosses bytes.
 #[inline]
 fn non_uri_flags(x: u64) -> u64 {
-    const BELOW: u64 = u64::from_le_bytes([0x21; 8]);
-    // Bytes >= 0x80 are URI characters: `!x` keeps them out of the first test.
-    let low = x.wrapping_sub(BELOW) & !x;
+    const LOW7: u64 = u64::from_le_bytes([0x7f; 8]);
+    let m = x & LOW7;
+    // Bit 7 set from 0x21 up.
+    let visible = m.wrapping_add(ONES.wrapping_mul(0x5f));
+    // Bit 7 set at 0x7f only.
+    let del = m.wrapping_add(ONES);
+    // Adding 0x7f reaches bit 7 unless the byte is zero, that is unless it matched.
+    let not_quote = (m ^ ONES.wrapping_mul(u64::from(b'"'))).wrapping_add(LOW7);
     // `<` and `>` differ only in bit 0x02: one test finds both.
-    let angle = zero_bytes((x | ONES.wrapping_mul(0x02)) ^ ONES.wrapping_mul(u64::from(b'>')));
-    let odd = zero_bytes(x ^ ONES.wrapping_mul(0x7f))
-        | angle
-        | zero_bytes(x ^ ONES.wrapping_mul(u64::from(b'"')));
-    (low | odd) & HIGH
+    let not_angle =
+        ((m | ONES.wrapping_mul(0x02)) ^ ONES.wrapping_mul(u64::from(b'>'))).wrapping_add(LOW7);
+    // Bytes >= 0x80 are URI characters: their own bit 7 keeps them unflagged.
+    let good = (visible & !del & not_quote & not_angle) | x;
+    !good & HIGH
 }
 
 /// Bit 7 of every byte of `x` that is not an ASCII digit, exactly (no carries between bytes).
@@ -482,7 +488,9 @@ pub(crate) fn plain_run(s: &[u8]) -> usize {
 #[cfg(test)]
 mod plain_run_tests {
     extern crate std;
-    use super::{is_hostish, is_plain, is_token, is_word, plain_run, split_run, split_while};
+    use super::{
+        is_hostish, is_plain, is_token, is_uri, is_word, plain_run, split_run, split_while,
+    };
     use proptest::prelude::*;
     use std::vec::Vec;
 
@@ -535,6 +543,24 @@ mod plain_run_tests {
                         want.min(len),
                         "{b:#x} at {at} of {len}"
                     );
+                }
+            }
+        }
+    }
+
+    /// Every byte value at every place of a word is flagged by the URI test exactly when it is
+    /// not a URI character.
+    #[test]
+    fn non_uri_flags_every_byte_everywhere() {
+        for at in 0..8 {
+            for b in 0..=255u8 {
+                for fill in [b'a', 0xff, b'!', b'~'] {
+                    let mut w = [fill; 8];
+                    w[at] = b;
+                    let want = w.iter().enumerate().fold(0u64, |f, (i, &c)| {
+                        if is_uri(c) { f } else { f | 0x80 << (8 * i) }
+                    });
+                    assert_eq!(super::non_uri_flags(u64::from_le_bytes(w)), want, "{w:?}");
                 }
             }
         }
