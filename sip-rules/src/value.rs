@@ -175,6 +175,21 @@ fn sip_uri(rest: &[u8]) -> Result<Uri<'_>, Fail> {
     // One search for the first `@` or `:`: an `@` first means a user part without a
     // password; a `:` first may start a password or a port, which the `@` search decides.
     let first = find2(rest, b'@', b':');
+    // The usual case, an `@` first after a non-empty user, read without the general split.
+    if let Some(i) = first
+        && i > 0
+        && let Some((user, host)) = rest.split_at_checked(i)
+        && let Some((b'@', host)) = host.split_first()
+    {
+        if !host.first().is_some_and(|&b| is_hostish(b) && b != b':') {
+            return Err("SIP URI without a host");
+        }
+        return Ok(Uri {
+            scheme: Scheme::Sip,
+            user: Some(user),
+            after_user: host,
+        });
+    }
     let at = match first {
         Some(i) if rest.get(i) == Some(&b'@') => Some(i),
         Some(i) => find(rest.get(i..).unwrap_or_default(), b'@').map(|j| i + j),
@@ -536,6 +551,58 @@ mod tests {
         ) {
             let plus = if required { Plus::Required } else { Plus::Optional };
             proptest::prop_assert_eq!(e164(user.as_bytes(), plus), e164_scalar(user.as_bytes(), plus));
+        }
+    }
+
+    /// `sip_uri` as it read every URI before the shortcut for an `@` first.
+    fn sip_uri_generic(rest: &[u8]) -> Result<super::Uri<'_>, super::Fail> {
+        use super::{Scheme, Uri, find, find2, is_hostish};
+        let first = find2(rest, b'@', b':');
+        let at = match first {
+            Some(i) if rest.get(i) == Some(&b'@') => Some(i),
+            Some(i) => find(rest.get(i..).unwrap_or_default(), b'@').map(|j| i + j),
+            None => None,
+        };
+        let (user, host) = match at {
+            Some(at) => {
+                let userinfo = rest.get(..at).unwrap_or_default();
+                let user = match first {
+                    Some(c) if c < at => userinfo.get(..c).unwrap_or_default(),
+                    _ => userinfo,
+                };
+                if user.is_empty() {
+                    return Err("empty user part in a SIP URI");
+                }
+                (Some(user), rest.get(at + 1..).unwrap_or_default())
+            }
+            None => (None, rest),
+        };
+        if !host.first().is_some_and(|&b| is_hostish(b) && b != b':') {
+            return Err("SIP URI without a host");
+        }
+        Ok(Uri {
+            scheme: Scheme::Sip,
+            user,
+            after_user: host,
+        })
+    }
+
+    /// The parts of a parsed URI, comparable.
+    fn parts(u: super::Uri<'_>) -> (super::Scheme, Option<&[u8]>, &[u8]) {
+        (u.scheme, u.user, u.after_user)
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(6000))]
+
+        /// The `@`-first shortcut of `sip_uri` gives the parts and faults of the general split.
+        #[test]
+        fn sip_uri_agrees_with_generic(rest in "[a-z0-9+]{0,14}[@:;?]{0,2}[a-z0-9.:@;\\[\\]?=-]{0,16}") {
+            let rest = rest.as_bytes();
+            proptest::prop_assert_eq!(
+                super::sip_uri(rest).map(parts),
+                sip_uri_generic(rest).map(parts)
+            );
         }
     }
 
