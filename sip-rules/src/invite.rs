@@ -152,9 +152,23 @@ fn header_str<'a>(
     v.ok_or(reject(Rule::Syntax, name_for_missing, b""))
 }
 
-/// Checks that `s` is UTF-8 (ASCII in the common case, checked a word at a time).
+/// Checks that `s` is UTF-8 (ASCII in the common case, checked a word at a time), the ASCII
+/// test in place and the rest out of line.
+#[allow(clippy::inline_always)] // measured: fewer instructions per check under callgrind
+#[inline(always)]
 fn utf8(s: &[u8]) -> Result<&[u8], Rejection<'_>> {
-    if s.is_ascii() || as_str(s).is_some() {
+    if s.is_ascii() {
+        Ok(s)
+    } else {
+        utf8_beyond_ascii(s)
+    }
+}
+
+/// [`utf8`] for values with bytes from 0x80 up.
+#[cold]
+#[inline(never)]
+fn utf8_beyond_ascii(s: &[u8]) -> Result<&[u8], Rejection<'_>> {
+    if as_str(s).is_some() {
         Ok(s)
     } else {
         Err(reject(Rule::Syntax, "value is not UTF-8", s))

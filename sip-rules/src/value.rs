@@ -384,6 +384,8 @@ pub(crate) fn via(s: &[u8]) -> Result<bool, Fail> {
 }
 
 /// Parses `CSeq: number method`; returns the method. The number must fit 2^31 - 1.
+#[allow(clippy::inline_always)] // measured: fewer instructions per check under callgrind
+#[inline(always)]
 pub(crate) fn cseq(s: &[u8]) -> Result<&[u8], Fail> {
     // The usual value: one to nine digits (below 2^31 - 1 whatever they are), one space and
     // INVITE, a token with nothing after it.
@@ -394,6 +396,12 @@ pub(crate) fn cseq(s: &[u8]) -> Result<&[u8], Fail> {
     {
         return Ok(m);
     }
+    cseq_general(s)
+}
+
+/// [`cseq`] for any value.
+#[inline(never)]
+fn cseq_general(s: &[u8]) -> Result<&[u8], Fail> {
     let (digits, rest) = s.split_at_checked(digit_run(s)).unwrap_or((s, &[]));
     match parse_u64(digits) {
         Some(n) if n <= 0x7fff_ffff => {}
@@ -447,9 +455,20 @@ pub(crate) fn call_id(s: &[u8]) -> Result<(), Fail> {
 }
 
 /// Parses a media type `type/subtype *(;param)`; returns whether it is `application/sdp`.
+#[allow(clippy::inline_always)] // measured: fewer instructions per check under callgrind
+#[inline(always)]
 pub(crate) fn is_sdp_media_type(s: &[u8]) -> Result<bool, Fail> {
     // The usual value, which the full parse below would accept as SDP.
-    if s == b"application/sdp" || s.eq_ignore_ascii_case(b"application/sdp") {
+    if s == b"application/sdp" {
+        return Ok(true);
+    }
+    media_type_general(s)
+}
+
+/// [`is_sdp_media_type`] for any value.
+#[inline(never)]
+fn media_type_general(s: &[u8]) -> Result<bool, Fail> {
+    if s.eq_ignore_ascii_case(b"application/sdp") {
         return Ok(true);
     }
     let (ty, rest) = token(skip_lws(s)).map_err(|_| "malformed Content-Type")?;
