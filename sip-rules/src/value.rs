@@ -145,8 +145,30 @@ impl Uri<'_> {
 }
 
 /// Parses a URI: `scheme ":" ...`; for SIP, `[user [":" password] "@"] host ...`.
-#[inline]
+#[allow(clippy::inline_always)] // measured: fewer instructions per check under callgrind
+#[inline(always)]
 pub(crate) fn uri(s: &[u8]) -> Result<Uri<'_>, Fail> {
+    // The usual URI, `sip:user@host...` with no `:` before the `@`, read in place: what
+    // `sip_uri` finds on its own shortcut.
+    if let Some(rest) = s.strip_prefix(b"sip:")
+        && let Some(i) = find2(rest, b'@', b':')
+        && i > 0
+        && let Some((user, host)) = rest.split_at_checked(i)
+        && let Some((b'@', host)) = host.split_first()
+        && host.first().is_some_and(|&b| is_hostish(b) && b != b':')
+    {
+        return Ok(Uri {
+            scheme: Scheme::Sip,
+            user: Some(user),
+            after_user: host,
+        });
+    }
+    uri_general(s)
+}
+
+/// [`uri`] for any URI.
+#[inline(never)]
+fn uri_general(s: &[u8]) -> Result<Uri<'_>, Fail> {
     // The usual scheme, as written by nearly everyone, needs no scan and no comparison.
     if let Some(rest) = s.strip_prefix(b"sip:") {
         if rest.is_empty() {
@@ -240,18 +262,30 @@ fn sip_uri(rest: &[u8]) -> Result<Uri<'_>, Fail> {
 }
 
 /// The E.164 number in a user part (before any `;` parameters), `+` per `plus`.
+#[allow(clippy::inline_always)] // measured: fewer instructions per check under callgrind
+#[inline(always)]
 pub(crate) fn e164(user: &[u8], plus: Plus) -> Option<&[u8]> {
+    // The usual user part is `+` and the number alone: from 8 digits on, two overlapping words
+    // of digits cover it and there is no run to measure.
+    if let Some((b'+', digits)) = user.split_first()
+        && (8..=15).contains(&digits.len())
+        && digits.first() != Some(&b'0')
+        && all_digits(digits)
+    {
+        return Some(user);
+    }
+    e164_general(user, plus)
+}
+
+/// [`e164`] for any user part.
+#[inline(never)]
+fn e164_general(user: &[u8], plus: Plus) -> Option<&[u8]> {
     // An optional `+`, then 7 to 15 digits up to the first `;` (or the end), the first not 0.
     let (sign, digits) = match user.split_first() {
         Some((b'+', rest)) => (1, rest),
         _ if plus == Plus::Required => return None,
         _ => (0, user),
     };
-    // The usual user part is the number alone: from 8 digits on, two overlapping words of
-    // digits cover it and there is no run to measure.
-    if (8..=15).contains(&digits.len()) && digits.first() != Some(&b'0') && all_digits(digits) {
-        return Some(user);
-    }
     let n = digit_run(digits);
     if !(7..=15).contains(&n)
         || digits.first() == Some(&b'0')
@@ -639,6 +673,23 @@ mod tests {
             proptest::prop_assert_eq!(
                 super::sip_uri(rest).map(parts),
                 sip_uri_generic(rest).map(parts)
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(6000))]
+
+        /// The in-place `sip:user@host` shortcut of `uri` gives the parts and faults of the
+        /// general parse.
+        #[test]
+        fn uri_agrees_with_general(
+            u in "(sip:|SIP:|sips:|tel:|sip|x:)?[a-z0-9+]{0,14}[@:;?]{0,2}[a-z0-9.:@;\\[\\]?=-]{0,16}"
+        ) {
+            let u = u.as_bytes();
+            proptest::prop_assert_eq!(
+                super::uri(u).map(parts),
+                super::uri_general(u).map(parts)
             );
         }
     }
