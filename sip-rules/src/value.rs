@@ -465,7 +465,27 @@ pub(crate) fn max_forwards(s: &[u8]) -> Result<u8, Fail> {
 }
 
 /// Checks a Call-ID: `word ["@" word]`.
+#[allow(clippy::inline_always)] // measured: fewer instructions per check under callgrind
+#[inline(always)]
 pub(crate) fn call_id(s: &[u8]) -> Result<(), Fail> {
+    // The usual Call-ID: a plain run, or two joined by one `@`, neither empty (plain bytes are
+    // word characters); anything else goes the byte-checking way.
+    let i = plain_run(s);
+    if i > 0 {
+        match s.split_at_checked(i) {
+            Some((_, [])) => return Ok(()),
+            Some((_, [b'@', host @ ..])) if !host.is_empty() && plain_run(host) == host.len() => {
+                return Ok(());
+            }
+            _ => {}
+        }
+    }
+    call_id_general(s)
+}
+
+/// [`call_id`] for any value.
+#[inline(never)]
+fn call_id_general(s: &[u8]) -> Result<(), Fail> {
     // One pass: word characters with at most one `@`, neither side empty. Runs of letters,
     // digits, `-`, `.` and `:` hold no `@` and are measured a word at a time; only the byte
     // that ends a run is looked at.
