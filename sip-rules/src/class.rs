@@ -192,8 +192,14 @@ pub(crate) fn plain_words(s: &[u8]) -> usize {
 #[inline]
 pub(crate) fn split_run(s: &[u8], f: impl Fn(u8) -> bool) -> (&[u8], &[u8]) {
     let skip = plain_run(s);
-    let tail = s.get(skip..).unwrap_or_default();
-    let n = skip + tail.iter().position(|&b| !f(b)).unwrap_or(tail.len());
+    // Most runs end at the byte that ends the plain run: one look decides.
+    let n = match s.get(skip) {
+        Some(&b) if f(b) => {
+            let tail = s.get(skip..).unwrap_or_default();
+            skip + tail.iter().position(|&b| !f(b)).unwrap_or(tail.len())
+        }
+        _ => skip,
+    };
     s.split_at_checked(n).unwrap_or((s, &[]))
 }
 
