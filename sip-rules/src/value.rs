@@ -3,7 +3,7 @@
 
 use crate::class::{
     all_digits, digit_run, eq_lower, find, find2, is_hostish, is_lws, is_token, is_uri, is_word,
-    parse_u64, plain_run, split_run, split_while, trim_start, uri_run,
+    parse_u64, plain_run, split_run, split_while, trim_start, uri_run_pairs,
 };
 use crate::policy::Plus;
 
@@ -305,11 +305,11 @@ pub(crate) struct NameAddr<'a> {
     pub(crate) tag: Option<&'a [u8]>,
 }
 
-/// [`uri_run`] out of line: inlined into the rules, its word loop runs short of registers and
-/// reloads its constants every word.
+/// [`uri_run_pairs`] out of line: inlined into the rules, its word loop runs short of registers
+/// and reloads its constants every word.
 #[inline(never)]
 fn uri_len(s: &[u8]) -> usize {
-    uri_run(s)
+    uri_run_pairs(s)
 }
 
 /// Parses `<uri>` at `s[0] == '<'`; returns the URI and what follows `>`.
