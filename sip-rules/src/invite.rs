@@ -152,13 +152,52 @@ fn header_str<'a>(
     v.ok_or(reject(Rule::Syntax, name_for_missing, b""))
 }
 
-/// Checks that `s` is UTF-8 (ASCII in the common case, checked a word at a time).
+/// Checks that `s` is UTF-8 (ASCII in the common case, checked a word at a time), the ASCII
+/// test in place and the rest out of line.
+#[allow(clippy::inline_always)] // measured: fewer instructions per check under callgrind
+#[inline(always)]
 fn utf8(s: &[u8]) -> Result<&[u8], Rejection<'_>> {
-    if s.is_ascii() || as_str(s).is_some() {
+    if s.is_ascii() {
+        Ok(s)
+    } else {
+        utf8_beyond_ascii(s)
+    }
+}
+
+/// [`utf8`] for values with bytes from 0x80 up.
+#[cold]
+#[inline(never)]
+fn utf8_beyond_ascii(s: &[u8]) -> Result<&[u8], Rejection<'_>> {
+    if as_str(s).is_some() {
         Ok(s)
     } else {
         Err(reject(Rule::Syntax, "value is not UTF-8", s))
     }
+}
+
+/// Calls `f` with the position and value of each value of a repeatable header, in message
+/// order, as [`Known::values`] yields them, stopping at the first error. The tokenizer stores the
+/// first two values in order and counts them all, so up to two are read without the iterator,
+/// which walks the slots only for more.
+#[allow(clippy::inline_always)] // measured: fewer instructions per check under callgrind
+#[inline(always)]
+fn each_value<'a, E>(
+    stored: [Option<&'a [u8]>; 2],
+    count: usize,
+    headers: &[Header<'a>],
+    name: HeaderName,
+    mut f: impl FnMut(usize, &'a [u8]) -> Result<(), E>,
+) -> Result<(), E> {
+    if count <= 2 {
+        for (i, v) in stored.into_iter().map_while(|v| v).enumerate() {
+            f(i, v)?;
+        }
+    } else {
+        for (i, v) in Known::values(stored, count, headers, name).enumerate() {
+            f(i, v)?;
+        }
+    }
+    Ok(())
 }
 
 impl Policy<'_> {
@@ -187,11 +226,12 @@ impl Policy<'_> {
         if !self.acl().allows(source) {
             return Err(reject(Rule::Source, "source address not allowed", b""));
         }
-        let req = match parse_request(message, headers, limits, self.transport())? {
-            Status::Complete(r) => r,
-            Status::Partial => return Ok(Status::Partial),
-        };
-        self.rules(&req).map(Status::Complete)
+        // Read in place: the request is large, and moving it out of the result costs a copy.
+        match &parse_request(message, headers, limits, self.transport()) {
+            Ok(Status::Complete(req)) => self.rules(req).map(Status::Complete),
+            Ok(Status::Partial) => Ok(Status::Partial),
+            Err(rejection) => Err(*rejection),
+        }
     }
 
     #[allow(clippy::too_many_lines)] // the rules in policy order, read top to bottom
@@ -216,14 +256,20 @@ impl Policy<'_> {
         if k.via == 0 {
             return Err(reject(Rule::Syntax, "Via header missing", b""));
         }
-        let mut top = true;
-        for v in Known::values(k.via_values, k.via, req.headers(), HeaderName::Via) {
+        let via = |v: &'a [u8], top: bool| {
             let branch = value::via(v).map_err(|why| reject(Rule::Syntax, why, v))?;
             if top && self.via_branch() && !branch {
                 return Err(reject(Rule::Syntax, "topmost Via has no branch", v));
             }
-            top = false;
-        }
+            Ok(())
+        };
+        each_value(
+            k.via_values,
+            k.via,
+            req.headers(),
+            HeaderName::Via,
+            |i, v| via(v, i == 0),
+        )?;
         let from = header_str("From header missing", k.from)?;
         let (from_addr, rest) =
             value::name_addr(from).map_err(|why| reject(Rule::Syntax, why, from))?;
@@ -243,7 +289,8 @@ impl Policy<'_> {
         value::call_id(call_id).map_err(|why| reject(Rule::Syntax, why, call_id))?;
         let cseq = header_str("CSeq header missing", k.cseq)?;
         let cseq_method = value::cseq(cseq).map_err(|why| reject(Rule::Syntax, why, cseq))?;
-        if cseq_method != req.method() {
+        // Both INVITE, the usual case, is two comparisons with a constant instead of a call.
+        if !(cseq_method == b"INVITE" && req.method() == b"INVITE") && cseq_method != req.method() {
             return Err(reject(
                 Rule::Syntax,
                 "CSeq method does not match the request line",
@@ -261,32 +308,32 @@ impl Policy<'_> {
         let mut pai = [None, None];
         let mut pai_uris = [None, None];
         let mut slot = 0usize;
-        if k.pai > 0 {
-            for v in Known::values(
-                k.pai_values,
-                k.pai,
-                req.headers(),
-                HeaderName::PAssertedIdentity,
-            ) {
-                let mut rest = v;
-                loop {
-                    let (addr, r) =
-                        value::name_addr(rest).map_err(|why| reject(Rule::Syntax, why, v))?;
-                    let uri = addr.parsed;
-                    let place = pai_uris.get_mut(slot).ok_or(reject(
-                        Rule::Syntax,
-                        "more than two P-Asserted-Identity values",
-                        v,
-                    ))?;
-                    *place = Some((uri, addr.uri));
-                    slot += 1;
-                    match r.split_first() {
-                        Some((b',', next)) => rest = next,
-                        _ => break,
-                    }
+        let mut pai_value = |v: &'a [u8]| {
+            let mut rest = v;
+            loop {
+                let (addr, r) =
+                    value::name_addr(rest).map_err(|why| reject(Rule::Syntax, why, v))?;
+                let uri = addr.parsed;
+                let place = pai_uris.get_mut(slot).ok_or(reject(
+                    Rule::Syntax,
+                    "more than two P-Asserted-Identity values",
+                    v,
+                ))?;
+                *place = Some((uri, addr.uri));
+                slot += 1;
+                match r.split_first() {
+                    Some((b',', next)) => rest = next,
+                    _ => return Ok(()),
                 }
             }
-        }
+        };
+        each_value(
+            k.pai_values,
+            k.pai,
+            req.headers(),
+            HeaderName::PAssertedIdentity,
+            |_, v| pai_value(v),
+        )?;
 
         // Step 4: method.
         if req.method() != b"INVITE" {
@@ -406,4 +453,54 @@ pub fn check_invite<'a>(
     headers: &mut [Header<'a>],
 ) -> Result<Status<Accepted<'a>>, Rejection<'a>> {
     policy.check(source, message, headers)
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use super::each_value;
+    use crate::Transport;
+    use crate::head::{Header, HeaderName, Known, parse_request};
+    use crate::policy::Limits;
+    use std::vec::Vec;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(500))]
+
+        /// `each_value` yields what `Known::values` yields, in order, for any number of Via and
+        /// P-Asserted-Identity headers among others.
+        #[test]
+        fn each_value_agrees_with_known_values(kinds in proptest::collection::vec(0u8..3, 0..7)) {
+            let mut msg = std::string::String::from("INVITE sip:a@h SIP/2.0\r\n");
+            for (i, kind) in kinds.iter().enumerate() {
+                let line = match kind {
+                    0 => std::format!("Via: SIP/2.0/UDP h{i}\r\n"),
+                    1 => std::format!("P-Asserted-Identity: <sip:{i}@h>\r\n"),
+                    _ => std::format!("X-Other: {i}\r\n"),
+                };
+                msg.push_str(&line);
+            }
+            msg.push_str("\r\n");
+            let mut slots = [Header::EMPTY; 16];
+            let req = parse_request(msg.as_bytes(), &mut slots, &Limits::DEFAULT, Transport::Datagram)
+                .unwrap()
+                .complete()
+                .unwrap();
+            let k = req.known;
+            for (stored, count, name) in [
+                (k.via_values, k.via, HeaderName::Via),
+                (k.pai_values, k.pai, HeaderName::PAssertedIdentity),
+            ] {
+                let want: Vec<&[u8]> = Known::values(stored, count, req.headers(), name).collect();
+                let mut got = Vec::new();
+                let done: Result<(), ()> = each_value(stored, count, req.headers(), name, |i, v| {
+                    assert_eq!(i, got.len());
+                    got.push(v);
+                    Ok(())
+                });
+                proptest::prop_assert!(done.is_ok());
+                proptest::prop_assert_eq!(got, want);
+            }
+        }
+    }
 }
