@@ -525,6 +525,9 @@ fn first_marked_pairs(
         if f != 0 {
             return Some(at(base, f));
         }
+        if rest.len() == 8 {
+            return None;
+        }
     }
     if let Some(start) = s.len().checked_sub(8)
         && let Some(last) = s.get(start..)
