@@ -484,55 +484,64 @@ pub(crate) fn is_plain(b: u8) -> bool {
 }
 
 /// The length of the leading run of ASCII letters, digits, `-`, `.` and `:` in `s` (the bytes of
-/// most hosts with ports, branches and Call-IDs), exactly, eight bytes at a time including the
-/// last partial word.
+/// most hosts with ports, branches and Call-IDs), exactly, sixteen bytes per step and then a
+/// word at a time, the last partial word included.
 #[inline]
 pub(crate) fn plain_run(s: &[u8]) -> usize {
-    first_marked(s, non_plain_flags, |b| !is_plain(b)).unwrap_or(s.len())
+    first_marked_pairs(s, non_plain_flags, |b| !is_plain(b)).unwrap_or(s.len())
 }
 
-/// [`uri_run`] for the long runs of a URI inside `<>`: sixteen bytes per step with both words'
-/// flags tested at once, then at most two words (the last one overlapping bytes already found to
-/// be URI characters). [`non_uri_flags`] is exact on every byte, so the lowest flag of either
-/// word is the end of the run.
+/// [`first_marked`] sixteen bytes per step, both words' flags tested at once, for the runs
+/// long enough to pay for it; then at most two words, the last one overlapping bytes already
+/// found unmarked. `flags` keeps the contract of [`first_marked`] (its lowest flag exact), and
+/// the two words of a step are separate integers, so no carry crosses from one to the other.
 #[inline]
-pub(crate) fn uri_run_pairs(s: &[u8]) -> usize {
+fn first_marked_pairs(
+    s: &[u8],
+    flags: impl Fn(u64) -> u64,
+    marked: impl Fn(u8) -> bool,
+) -> Option<usize> {
     let at = |base: usize, f: u64| base + (f.trailing_zeros() / 8) as usize;
     let mut base = 0usize;
     let mut pairs = s.chunks_exact(16);
     for pair in pairs.by_ref() {
         let (a, b) = pair.split_at(8);
-        let (fa, fb) = (non_uri_flags(word(a)), non_uri_flags(word(b)));
+        let (fa, fb) = (flags(word(a)), flags(word(b)));
         if fa | fb != 0 {
-            return if fa != 0 {
+            return Some(if fa != 0 {
                 at(base, fa)
             } else {
                 at(base + 8, fb)
-            };
+            });
         }
         base += 16;
     }
     let rest = pairs.remainder();
     if rest.is_empty() {
-        return base;
+        return None;
     }
     if let Some(first) = rest.get(..8) {
-        let f = non_uri_flags(word(first));
+        let f = flags(word(first));
         if f != 0 {
-            return at(base, f);
+            return Some(at(base, f));
+        }
+        if rest.len() == 8 {
+            return None;
         }
     }
-    match s
-        .len()
-        .checked_sub(8)
-        .and_then(|start| Some((start, s.get(start..)?)))
+    if let Some(start) = s.len().checked_sub(8)
+        && let Some(last) = s.get(start..)
     {
-        Some((start, last)) => {
-            let f = non_uri_flags(word(last));
-            if f == 0 { s.len() } else { at(start, f) }
-        }
-        None => s.iter().position(|&b| !is_uri(b)).unwrap_or(s.len()),
+        let f = flags(word(last));
+        return (f != 0).then(|| at(start, f));
     }
+    s.iter().position(|&b| marked(b))
+}
+
+/// [`uri_run`] for the long runs of a URI inside `<>`, sixteen bytes per step.
+#[inline]
+pub(crate) fn uri_run_pairs(s: &[u8]) -> usize {
+    first_marked_pairs(s, non_uri_flags, |b| !is_uri(b)).unwrap_or(s.len())
 }
 
 #[cfg(test)]
@@ -588,16 +597,16 @@ mod plain_run_tests {
         }
     }
 
-    /// Every byte value at every place of a plain run up to three words long ends it exactly
+    /// Every byte value at every place of a plain run up to five words long ends it exactly
     /// where the byte loop does.
     #[test]
     fn plain_run_every_byte_everywhere() {
-        for at in 0..24 {
+        for at in 0..40 {
             for b in 0..=255u8 {
-                let mut s = [b'a'; 24];
+                let mut s = [b'a'; 40];
                 s[at] = b;
-                let want = if is_plain(b) { 24 } else { at };
-                for len in at..=24 {
+                let want = if is_plain(b) { 40 } else { at };
+                for len in at..=40 {
                     assert_eq!(
                         plain_run(&s[..len]),
                         want.min(len),
