@@ -580,8 +580,89 @@ fn has_unescaped_control(line: &[u8]) -> bool {
     false
 }
 
-/// Checks the request line; returns method and Request-URI.
+/// Checks the request line; returns method and Request-URI. The usual line (see
+/// [`request_line_usual`]) is read without the byte loops of [`request_line_exact`].
+#[inline(never)]
 fn request_line(line: &[u8]) -> Result<(&[u8], &[u8]), Rejection<'_>> {
+    match request_line_usual(line) {
+        Some(split) => Ok(split),
+        None => request_line_exact(line),
+    }
+}
+
+/// Bit 7 of the bytes of `x` that are not URI characters ([`is_uri`]: up to the space, DEL, `"`,
+/// `<` and `>`), exactly: every test works on the low seven bits of each byte, where no sum
+/// reaches past bit 7, so no carry crosses bytes.
+#[allow(clippy::inline_always)] // a handful of word operations per word
+#[inline(always)]
+fn non_uri_flags(x: u64) -> u64 {
+    const LOW7: u64 = u64::from_le_bytes([0x7f; 8]);
+    let m = x & LOW7;
+    // Bit 7 set from 0x21 up.
+    let visible = m.wrapping_add(ONES.wrapping_mul(0x5f));
+    // Bit 7 set at 0x7f only.
+    let del = m.wrapping_add(ONES);
+    // Adding 0x7f reaches bit 7 unless the byte is zero, that is unless it matched.
+    let not_quote = (m ^ ONES.wrapping_mul(u64::from(b'"'))).wrapping_add(LOW7);
+    // `<` and `>` differ only in bit 0x02: one test finds both.
+    let not_angle =
+        ((m | ONES.wrapping_mul(0x02)) ^ ONES.wrapping_mul(u64::from(b'>'))).wrapping_add(LOW7);
+    // Bytes >= 0x80 are URI characters: their own bit 7 keeps them unflagged.
+    let good = (visible & !del & not_quote & not_angle) | x;
+    !good & HIGH
+}
+
+/// Whether `uri` is eight bytes or more, all URI characters ([`is_uri`]): the flags of every
+/// whole word and of the last eight bytes (which cover the rest) are gathered without a branch.
+#[allow(clippy::inline_always)] // one call site
+#[inline(always)]
+fn all_uri(uri: &[u8]) -> bool {
+    let Some(last) = uri.last_chunk::<8>() else {
+        return false;
+    };
+    let mut flags = non_uri_flags(u64::from_le_bytes(*last));
+    let (words, _) = uri.as_chunks::<8>();
+    for w in words {
+        flags |= non_uri_flags(u64::from_le_bytes(*w));
+    }
+    flags == 0
+}
+
+/// [`request_line_exact`] for the usual request line: a method of one to seven capital letters,
+/// a space, a Request-URI of eight bytes or more, all URI characters, and ` SIP/2.0` at the
+/// end. Capital letters are token characters and the method ends at its space, so the exact path
+/// splits the method there too (and a line starting `SIP/` has no such method); the URI run stops
+/// at the space before `SIP/2.0`, the first byte that is no URI character. `None` for any other
+/// line, to be sent there.
+#[allow(clippy::inline_always)] // one call site
+#[inline(always)]
+fn request_line_usual(line: &[u8]) -> Option<(&[u8], &[u8])> {
+    let w0 = line.get(..8).map(word)?;
+    let spaces = equal_flags(w0, b' ');
+    // The lowest flag is exact: the first space, at 0 to 7.
+    let at = spaces.trailing_zeros() / 8;
+    if spaces == 0 || at == 0 {
+        return None;
+    }
+    let keep = (1u64 << (8 * at)) - 1;
+    let x = (w0 & keep) | (ONES.wrapping_mul(u64::from(b'A')) & !keep);
+    if x & HIGH != 0 || bytes_in(x, b'A', b'Z') != HIGH {
+        return None;
+    }
+    let (head, version) = line.split_last_chunk::<8>()?;
+    if version != b" SIP/2.0" {
+        return None;
+    }
+    let (method, uri) = head.split_at_checked(at as usize)?;
+    let uri = uri.get(1..)?;
+    if !all_uri(uri) {
+        return None;
+    }
+    Some((method, uri))
+}
+
+/// Checks the request line byte by byte; returns method and Request-URI, or the fault.
+fn request_line_exact(line: &[u8]) -> Result<(&[u8], &[u8]), Rejection<'_>> {
     if line.starts_with(b"SIP/") {
         return Err(reject(Rule::NotARequest, "a response, not a request", line));
     }
@@ -1107,7 +1188,7 @@ pub fn parse_request<'h, 'a>(
 mod exact {
     use super::{
         Header, HeaderName, Known, Line, Request, Status, has_unescaped_control, header_name_exact,
-        request_line,
+        request_line_exact,
     };
     use crate::class::{is_text, parse_u64, trim, word};
     use crate::policy::{Limits, Transport};
@@ -1274,7 +1355,7 @@ mod exact {
             }
         };
         let (line, mut at) = first;
-        let (method, uri) = request_line(line)?;
+        let (method, uri) = request_line_exact(line)?;
 
         let max = limits.max_headers.min(headers.len());
         let mut count = 0usize;
@@ -1648,6 +1729,43 @@ mod tests {
                     suspicious_exact && has_unescaped_control(line)
                 );
             }
+        }
+
+        /// The usual request line split agrees with the byte-by-byte one wherever it answers,
+        /// and the request line check as a whole agrees with it everywhere, on methods, URIs
+        /// and versions with near misses (a byte that is no URI character at any place, a
+        /// lowercase or digit method, a response line, another or a truncated version).
+        #[test]
+        fn request_line_agrees_with_exact(
+            method in prop::sample::select(&[
+                "INVITE", "ACK", "BYE", "OPTIONS", "CANCEL", "REGISTER", "SUBSCRIBE", "X",
+                "invite", "INV1TE", "INV-TE", "SIP/2.0", "SIP/", "", "\u{e9}A", "INVITE\t",
+            ][..]),
+            sep in prop::sample::select(&[" ", "  ", "", "\t"][..]),
+            uri in proptest::collection::vec(
+                prop_oneof![
+                    12 => prop::sample::select(&b"sip:+1409@a.b-c;user=phone%x"[..]),
+                    1 => prop::sample::select(
+                        &[b' ', b'<', b'>', b'"', b'=', b'?', b'\t', 0x00, 0x1f, 0x20, 0x21,
+                          0x7e, 0x7f, 0x80, 0xff, b'\r'][..]
+                    ),
+                ],
+                0..40,
+            ),
+            version in prop::sample::select(&[
+                " SIP/2.0", " SIP/2.0", " SIP/2.1", " SIP/2.0 ", " sip/2.0", " SIP/20", "",
+                "SIP/2.0", "  SIP/2.0", " SIP/2.0x", " XSIP/2.0",
+            ][..]),
+        ) {
+            use super::{request_line, request_line_exact, request_line_usual};
+            let mut line = std::vec::Vec::from(method.as_bytes());
+            line.extend_from_slice(sep.as_bytes());
+            line.extend_from_slice(&uri);
+            line.extend_from_slice(version.as_bytes());
+            if let Some(split) = request_line_usual(&line) {
+                prop_assert_eq!(Ok(split), request_line_exact(&line));
+            }
+            prop_assert_eq!(request_line(&line), request_line_exact(&line));
         }
 
         /// The known-prefix split agrees with the colon-first one wherever it answers, on names
