@@ -534,15 +534,13 @@ fn end_in_block(block: &[u8], rest: &[u8], base: usize, suspicious: &mut bool) -
 #[inline(always)]
 fn scan(rest: &[u8]) -> (Option<usize>, bool) {
     let mut suspicious = false;
-    let mut words = rest;
-    while let Some((block, tail)) = words.split_first_chunk::<16>() {
-        if any_control(block) {
-            let base = rest.len() - words.len();
-            if let Some(end) = end_in_block(block, rest, base, &mut suspicious) {
-                return (Some(end), suspicious);
-            }
+    let (blocks, mut words) = rest.as_chunks::<16>();
+    for (i, block) in blocks.iter().enumerate() {
+        if any_control(block)
+            && let Some(end) = end_in_block(block, rest, 16 * i, &mut suspicious)
+        {
+            return (Some(end), suspicious);
         }
-        words = tail;
     }
     if let Some((chunk, tail)) = words.split_first_chunk::<8>() {
         let x = u64::from_le_bytes(*chunk);
