@@ -620,12 +620,16 @@ fn all_uri(uri: &[u8]) -> bool {
     let Some(last) = uri.last_chunk::<16>() else {
         return false;
     };
-    let mut bad = any_non_uri(last);
+    if any_non_uri(last) {
+        return false;
+    }
     let (blocks, _) = uri.as_chunks::<16>();
     for block in blocks {
-        bad |= any_non_uri(block);
+        if any_non_uri(block) {
+            return false;
+        }
     }
-    !bad
+    true
 }
 
 /// [`request_line_exact`] for the usual request line: a method of one to seven capital letters,
