@@ -158,6 +158,23 @@ struct Section<'a> {
     telephone_event: bool,
 }
 
+impl Section<'_> {
+    /// Notes what an `a=rtpmap` of the section maps.
+    #[allow(clippy::inline_always)] // measured: fewer instructions per a=rtpmap under callgrind
+    #[inline(always)]
+    fn add_rtpmap(&mut self, wants: &Wants, pt: u8, enc: &[u8], rate: Option<u32>) {
+        // Only what a listed payload type maps counts, and a flag once set stays set: the
+        // names are compared only while it is not.
+        if (self.fmt_mask >> (pt & 127)) & 1 != 0 {
+            self.codec = self.codec || is_codec(wants, enc, rate);
+            self.telephone_event = self.telephone_event || is_telephone_event(enc);
+        }
+        if let Some(d) = pt.checked_sub(96) {
+            self.unmapped &= !(1u32 << (d & 31));
+        }
+    }
+}
+
 /// The lines of an SDP body, read once, in order.
 struct Lines<'a> {
     body: &'a [u8],
@@ -548,19 +565,17 @@ pub(crate) fn check<'a>(
                 section.connection = Some(addr);
             }
             b'a' => {
-                let found = attribute(value, Some(section.rtp))
-                    .map_err(|why| reject(Rule::Sdp, why, line))?;
-                if let Some((pt, enc, rate)) = found {
-                    // Only what a listed payload type maps counts, and a flag once set stays
-                    // set: the names are compared only while it is not.
-                    if (section.fmt_mask >> (pt & 127)) & 1 != 0 {
-                        section.codec = section.codec || is_codec(wants, enc, rate);
-                        section.telephone_event =
-                            section.telephone_event || is_telephone_event(enc);
-                    }
-                    if let Some(d) = pt.checked_sub(96) {
-                        section.unmapped &= !(1u32 << (d & 31));
-                    }
+                // `a=rtpmap:` read first: `attribute` reads such a value with `rtpmap` too (no
+                // direction flag starts with `rtpmap:`), and the mapping then goes straight
+                // into the section.
+                if let Some(map) = value.strip_prefix(b"rtpmap:") {
+                    let (pt, enc, rate) =
+                        rtpmap(map).map_err(|why| reject(Rule::Sdp, why, line))?;
+                    section.add_rtpmap(wants, pt, enc, rate);
+                } else if let Some((pt, enc, rate)) = attribute(value, Some(section.rtp))
+                    .map_err(|why| reject(Rule::Sdp, why, line))?
+                {
+                    section.add_rtpmap(wants, pt, enc, rate);
                 }
             }
             b'm' => {
