@@ -558,6 +558,14 @@ pub(crate) fn check<'a>(
             finish(&section, body, start, session_c, wants, &mut picked)?;
         }
         let (kind, value) = lines.read(line)?;
+        // `a=rtpmap:` read first, on the whole line: `attribute` reads such a value with
+        // `rtpmap` too (no direction flag starts with `rtpmap:`), and the mapping then goes
+        // straight into the section.
+        if let Some(map) = line.strip_prefix(b"a=rtpmap:") {
+            let (pt, enc, rate) = rtpmap(map).map_err(|why| reject(Rule::Sdp, why, line))?;
+            section.add_rtpmap(wants, pt, enc, rate);
+            continue;
+        }
         match kind {
             b'i' | b'b' | b'k' => {}
             b'c' => {
@@ -565,18 +573,8 @@ pub(crate) fn check<'a>(
                 section.connection = Some(addr);
             }
             b'a' => {
-                // `a=rtpmap:` read first: `attribute` reads such a value with `rtpmap` too (no
-                // direction flag starts with `rtpmap:`), and the mapping then goes straight
-                // into the section.
-                if let Some(map) = value.strip_prefix(b"rtpmap:") {
-                    let (pt, enc, rate) =
-                        rtpmap(map).map_err(|why| reject(Rule::Sdp, why, line))?;
-                    section.add_rtpmap(wants, pt, enc, rate);
-                } else {
-                    // Any other value: `attribute` reads an `rtpmap` only after `rtpmap:`.
-                    attribute(value, Some(section.rtp))
-                        .map_err(|why| reject(Rule::Sdp, why, line))?;
-                }
+                // Any other value: `attribute` reads an `rtpmap` only after `rtpmap:`.
+                attribute(value, Some(section.rtp)).map_err(|why| reject(Rule::Sdp, why, line))?;
             }
             b'm' => {
                 section = media_listing(value, start, static_pt)
