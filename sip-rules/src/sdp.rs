@@ -818,6 +818,7 @@ fn is_telephone_event(enc: &[u8]) -> bool {
 }
 
 /// Closes a media section: checks it and maybe picks it.
+#[inline(never)] // measured: fewer instructions per check under callgrind
 fn finish<'a>(
     s: &Section<'a>,
     body: &'a [u8],
@@ -844,10 +845,8 @@ fn finish<'a>(
     if !s.audio || s.port == 0 {
         return Ok(());
     }
-    // `connection` accepted it as an IPv4 or IPv6 address: ASCII.
-    if !address.is_ascii() {
-        return Err(reject(Rule::Sdp, "c= address is not ASCII", address));
-    }
+    // `connection` accepted it as an IPv4 or IPv6 address, which is ASCII (proptested
+    // below): the reference walker's ASCII check never fails.
     // The first stream is kept: with a required codec, the first offering it (`codec` counts
     // the static payload type too, see `media_listing`).
     if picked.is_none() && (wants.codec.is_none() || s.codec) {
@@ -1334,6 +1333,29 @@ mod tests {
         #[test]
         fn dotted_quad_agrees_with_ipv4addr(s in "[0-9.]{0,17}|([0-9]{1,4}\\.){3}[0-9]{1,4}") {
             proptest::prop_assert_eq!(dotted_quad(s.as_bytes()), s.parse::<Ipv4Addr>().is_ok());
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+
+        /// Every address `connection` accepts is ASCII, whatever bytes follow the types.
+        #[test]
+        fn connection_addresses_are_ascii(
+            ty in proptest::sample::select(&["IN IP4 ", "IN IP6 ", "IN IP4", "IN XX "][..]),
+            addr in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::sample::select(&b"0123456789abcdefABCDEF:./% "[..]),
+                    proptest::prelude::any::<u8>(),
+                ],
+                0..24,
+            ),
+        ) {
+            let mut v = std::vec::Vec::from(ty.as_bytes());
+            v.extend_from_slice(&addr);
+            if let Ok(a) = super::connection(&v) {
+                proptest::prop_assert!(a.is_ascii());
+            }
         }
     }
 
