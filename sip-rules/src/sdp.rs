@@ -617,6 +617,19 @@ fn media(v: &[u8], start: usize) -> Result<Section<'_>, &'static str> {
     media_listing(v, start, None)
 }
 
+/// `1 << pt` for each RTP payload type `pt`: a load instead of a 128-bit shift per format.
+static PT_BITS: [u128; 128] = {
+    let mut bits = [0u128; 128];
+    let mut pt = 0;
+    while pt < 128 {
+        if let Some((_, [bit, ..])) = bits.split_at_mut_checked(pt) {
+            *bit = 1 << pt;
+        }
+        pt += 1;
+    }
+    bits
+};
+
 /// Parses an `m=` value into a new section, which offers the required codec already when it
 /// lists the codec's static payload type `static_pt`.
 fn media_listing(
@@ -668,7 +681,10 @@ fn media_listing(
             let (pt, any, after) = digits(r);
             match after.first() {
                 None | Some(b' ') if !any => return Err("empty m= format"),
-                None | Some(b' ') if pt < 128 => fmt_mask |= 1u128 << pt,
+                None | Some(b' ') => match PT_BITS.get(usize::try_from(pt).unwrap_or(usize::MAX)) {
+                    Some(bit) => fmt_mask |= bit,
+                    None => return Err("m= RTP payload type is not a number from 0 to 127"),
+                },
                 _ => return Err("m= RTP payload type is not a number from 0 to 127"),
             }
             list = after;
@@ -1355,6 +1371,19 @@ mod tests {
                 proptest::prop_assert!(a.is_ascii());
             }
         }
+    }
+
+    /// The payload type bits read from the table are the shifted bits, for every type.
+    #[test]
+    fn pt_bits_are_shifts() {
+        for pt in 0..128u32 {
+            assert_eq!(
+                super::PT_BITS.get(pt as usize),
+                Some(&(1u128 << pt)),
+                "{pt}"
+            );
+        }
+        assert_eq!(super::PT_BITS.get(128), None);
     }
 
     /// Lines of offers, with near misses of every form the walker reads.
