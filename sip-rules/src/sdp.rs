@@ -505,7 +505,20 @@ pub(crate) fn check<'a>(
     // The session lines, up to the first `m=`.
     let mut session_c: Option<&'a [u8]> = None;
     let mut seen_t = false;
-    let mut section = loop {
+    // Filled by the first `m=` line, read before anything else of it.
+    let mut section = Section {
+        start: 0,
+        formats: b"",
+        connection: None,
+        fmt_mask: 0,
+        unmapped: 0,
+        port: 0,
+        audio: false,
+        rtp: false,
+        codec: false,
+        telephone_event: false,
+    };
+    loop {
         let Some((start, line)) = lines.next()? else {
             if !seen_t {
                 return bad("SDP t= line missing", body);
@@ -538,12 +551,13 @@ pub(crate) fn check<'a>(
                 if !seen_t {
                     return bad("SDP t= line missing before m=", line);
                 }
-                break media_listing(value, start, static_pt)
+                media_listing(value, start, static_pt, &mut section)
                     .map_err(|why| reject(Rule::Sdp, why, line))?;
+                break;
             }
             _ => return bad("unknown or misplaced SDP line", line),
         }
-    };
+    }
     // The media sections.
     let mut picked: Option<AudioStream<'a>> = None;
     loop {
@@ -575,7 +589,7 @@ pub(crate) fn check<'a>(
                 attribute(value, Some(section.rtp)).map_err(|why| reject(Rule::Sdp, why, line))?;
             }
             b'm' => {
-                section = media_listing(value, start, static_pt)
+                media_listing(value, start, static_pt, &mut section)
                     .map_err(|why| reject(Rule::Sdp, why, line))?;
             }
             _ => return bad("unknown or misplaced SDP line", line),
@@ -614,7 +628,19 @@ fn outcome<'a>(
 /// Parses an `m=` value into a new section.
 #[cfg(test)]
 fn media(v: &[u8], start: usize) -> Result<Section<'_>, &'static str> {
-    media_listing(v, start, None)
+    let mut section = Section {
+        start: 0,
+        formats: b"",
+        connection: Some(b"x"),
+        fmt_mask: u128::MAX,
+        unmapped: u32::MAX,
+        port: 1,
+        audio: true,
+        rtp: true,
+        codec: true,
+        telephone_event: true,
+    };
+    media_listing(v, start, None, &mut section).map(|()| section)
 }
 
 /// `1 << pt` for each RTP payload type `pt`: a load instead of a 128-bit shift per format.
@@ -632,11 +658,13 @@ static PT_BITS: [u128; 128] = {
 
 /// Parses an `m=` value into a new section, which offers the required codec already when it
 /// lists the codec's static payload type `static_pt`.
-fn media_listing(
-    v: &[u8],
+/// The section is written in place (no copy of it returned), and only when the value is valid.
+fn media_listing<'a>(
+    v: &'a [u8],
     start: usize,
     static_pt: Option<u8>,
-) -> Result<Section<'_>, &'static str> {
+    section: &mut Section<'a>,
+) -> Result<(), &'static str> {
     // The usual media type and protocol are matched with the space after them (not a token
     // character), which is where the token scans stop.
     let (kind, rest) = match v.split_at_checked(5) {
@@ -699,7 +727,7 @@ fn media_listing(
         }
         list = r;
     }
-    Ok(Section {
+    *section = Section {
         start,
         formats,
         connection: None,
@@ -710,7 +738,8 @@ fn media_listing(
         rtp,
         codec: static_pt.is_some_and(|pt| (fmt_mask >> (pt & 127)) & 1 != 0),
         telephone_event: false,
-    })
+    };
+    Ok(())
 }
 
 /// The attributes whose values are checked.
