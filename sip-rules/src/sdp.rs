@@ -689,17 +689,24 @@ fn media_listing<'a>(
         _ => rest,
     };
     let rest = rest.strip_prefix(b" ").ok_or("malformed m= line")?;
-    let (proto, formats) = match rest.split_at_checked(7) {
-        Some(usual) if rest.starts_with(b"RTP/AVP ") => usual,
-        _ => split_while(rest, |b| is_token(b) || b == b'/'),
+    // `RTP/AVP ` is a non-empty RTP protocol followed by a space.
+    let (formats, rtp) = match rest.split_at_checked(7) {
+        Some((_, formats)) if rest.starts_with(b"RTP/AVP ") => (formats, true),
+        _ => {
+            let (proto, formats) = split_while(rest, |b| is_token(b) || b == b'/');
+            if proto.is_empty() || !formats.starts_with(b" ") {
+                return Err("malformed m= line");
+            }
+            let rtp = proto.starts_with(b"RTP/")
+                || proto
+                    .windows(4)
+                    .any(|w| matches!(w, [b'R', b'T', b'P', b'/']));
+            (formats, rtp)
+        }
     };
-    if kind.is_empty() || proto.is_empty() || !formats.starts_with(b" ") {
+    if kind.is_empty() {
         return Err("malformed m= line");
     }
-    let rtp = proto.starts_with(b"RTP/")
-        || proto
-            .windows(4)
-            .any(|w| matches!(w, [b'R', b'T', b'P', b'/']));
     let mut fmt_mask = 0u128;
     let mut list = formats;
     while let Some((b' ', r)) = list.split_first() {
