@@ -785,22 +785,10 @@ fn attribute(v: &[u8], rtp: Option<bool>) -> Result<(), &'static str> {
     let (attr, value) = if let Some(usual) = usual {
         usual
     } else {
-        let (name, rest) = split_while(v, is_token);
-        if name.is_empty() {
-            return Err("malformed a= line");
-        }
-        let value = match rest.split_first() {
+        match attribute_name(v)? {
+            Some(named) => named,
             None => return Ok(()),
-            Some((b':', value)) => value,
-            Some(_) => return Err("malformed a= line"),
-        };
-        let attr = match name {
-            b"rtpmap" => Attr::Rtpmap,
-            b"fmtp" => Attr::Fmtp,
-            b"ptime" | b"maxptime" => Attr::Ptime,
-            _ => Attr::Other,
-        };
-        (attr, value)
+        }
     };
     match attr {
         Attr::Rtpmap => {
@@ -839,6 +827,29 @@ fn attribute(v: &[u8], rtp: Option<bool>) -> Result<(), &'static str> {
         Attr::Other => {}
     }
     Ok(())
+}
+
+/// The attribute an `a=` value names, and its value (`None`: a flag without one), for any name.
+// Out of line: the usual names do not take it, and the walk keeps more in registers (measured
+// under callgrind).
+#[inline(never)]
+fn attribute_name(v: &[u8]) -> Result<Option<(Attr, &[u8])>, &'static str> {
+    let (name, rest) = split_while(v, is_token);
+    if name.is_empty() {
+        return Err("malformed a= line");
+    }
+    let value = match rest.split_first() {
+        None => return Ok(None),
+        Some((b':', value)) => value,
+        Some(_) => return Err("malformed a= line"),
+    };
+    let attr = match name {
+        b"rtpmap" => Attr::Rtpmap,
+        b"fmtp" => Attr::Fmtp,
+        b"ptime" | b"maxptime" => Attr::Ptime,
+        _ => Attr::Other,
+    };
+    Ok(Some((attr, value)))
 }
 
 /// ASCII case-insensitive equality.
