@@ -238,7 +238,8 @@ impl Policy<'_> {
     fn rules<'a>(&self, req: &Request<'_, 'a>) -> Result<Accepted<'a>, Rejection<'a>> {
         let k = &req.known;
         // Step 3: Request-URI and mandatory headers.
-        let ruri = value::uri(req.uri()).map_err(|why| reject(Rule::Syntax, why, req.uri()))?;
+        let (ruri, ruri_e164) =
+            value::uri_parts(req.uri()).map_err(|why| reject(Rule::Syntax, why, req.uri()))?;
         if ruri.scheme == Scheme::Other {
             return Err(reject(
                 Rule::UriScheme,
@@ -319,7 +320,7 @@ impl Policy<'_> {
                     "more than two P-Asserted-Identity values",
                     v,
                 ))?;
-                *place = Some((uri, addr.uri));
+                *place = Some((uri, addr.plus_e164, addr.uri));
                 slot += 1;
                 match r.split_first() {
                     Some((b',', next)) => rest = next,
@@ -345,7 +346,7 @@ impl Policy<'_> {
         }
         // Step 6: Request-URI number.
         let plus = self.plus();
-        let number = match ruri.user.and_then(|u| value::e164(u, plus)) {
+        let number = match ruri.number(ruri_e164, plus) {
             Some(n) => Some(n),
             None if self.e164_request_uri() => {
                 return Err(reject(
@@ -366,7 +367,7 @@ impl Policy<'_> {
             ));
         }
         // Step 7: caller ID.
-        let from_number = from_uri.user.and_then(|u| value::e164(u, plus));
+        let from_number = from_uri.number(from_addr.plus_e164, plus);
         if self.e164_caller_id() && from_number.is_none() {
             return Err(reject(
                 Rule::CallerId,
@@ -375,8 +376,8 @@ impl Policy<'_> {
             ));
         }
         for (i, found) in pai_uris.iter().enumerate() {
-            if let Some((uri, raw)) = found {
-                let n = uri.user.and_then(|u| value::e164(u, plus));
+            if let Some((uri, plus_e164, raw)) = found {
+                let n = uri.number(*plus_e164, plus);
                 if self.e164_caller_id() && n.is_none() {
                     return Err(reject(
                         Rule::CallerId,
