@@ -18,6 +18,17 @@ fn skip_lws(s: &[u8]) -> &[u8] {
     }
 }
 
+/// [`skip_lws`] for where one space is usual (between a display name and `<`): one space
+/// followed by a byte above `' '` (not white space) is all `trim_start` would drop.
+#[allow(clippy::inline_always)] // measured: fewer instructions per check under callgrind
+#[inline(always)]
+fn skip_space(s: &[u8]) -> &[u8] {
+    match s {
+        [b' ', next, rest @ ..] if *next > b' ' => s.get(1..).unwrap_or(rest),
+        _ => skip_lws(s),
+    }
+}
+
 /// [`trim_start`] out of line, for the values that do start with white space.
 #[cold]
 #[inline(never)]
@@ -414,7 +425,7 @@ fn angle(s: &[u8]) -> Result<(&[u8], &[u8]), Fail> {
 pub(crate) fn name_addr(s: &[u8]) -> Result<(NameAddr<'_>, &[u8]), Fail> {
     let s = skip_lws(s);
     let (u, rest) = match s.first() {
-        Some(b'"') => angle(skip_lws(quoted(s)?))?,
+        Some(b'"') => angle(skip_space(quoted(s)?))?,
         Some(b'<') => angle(s)?,
         _ => {
             let stop = s
@@ -1006,6 +1017,23 @@ mod tests {
             for b in [b' ', b'\t', b'\r', b'\n', b'x', 0, 0x21, 0x80] {
                 for s in [&[a][..], &[a, b], &[a, b, b'y']] {
                     assert_eq!(skip_lws(s), trim_start(s), "{s:?}");
+                }
+            }
+        }
+    }
+
+    /// `skip_space` trims as `trim_start` does, whatever the first three bytes.
+    #[test]
+    fn skip_space_agrees_with_trim_start() {
+        use super::{skip_space, trim_start};
+        assert_eq!(skip_space(b""), trim_start(b""));
+        let edges = [b' ', b'\t', b'\r', b'\n', b'<', b'x', 0, 0x21, 0x80, 0xff];
+        for a in 0..=255u8 {
+            for b in 0..=255u8 {
+                for c in edges {
+                    for s in [&[a][..], &[a, b], &[a, b, c], &[a, b, c, b'y']] {
+                        assert_eq!(skip_space(s), trim_start(s), "{s:?}");
+                    }
                 }
             }
         }
