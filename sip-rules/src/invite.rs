@@ -307,20 +307,21 @@ impl Policy<'_> {
             None => false,
         };
         let mut pai = [None, None];
-        let mut pai_uris = [None, None];
+        // Each value's number (its E.164 test has no effect before step 7 reads it) and text.
+        let mut pai_found = [None, None];
+        let plus = self.plus();
         let mut slot = 0usize;
         let mut pai_value = |v: &'a [u8]| {
             let mut rest = v;
             loop {
                 let (addr, r) =
                     value::name_addr(rest).map_err(|why| reject(Rule::Syntax, why, v))?;
-                let uri = addr.parsed;
-                let place = pai_uris.get_mut(slot).ok_or(reject(
+                let place = pai_found.get_mut(slot).ok_or(reject(
                     Rule::Syntax,
                     "more than two P-Asserted-Identity values",
                     v,
                 ))?;
-                *place = Some((uri, addr.plus_e164, addr.uri));
+                *place = Some((addr.parsed.number(addr.plus_e164, plus), addr.uri));
                 slot += 1;
                 match r.split_first() {
                     Some((b',', next)) => rest = next,
@@ -345,7 +346,6 @@ impl Policy<'_> {
             return Err(reject(Rule::TooManyHops, "Max-Forwards is 0", mf));
         }
         // Step 6: Request-URI number.
-        let plus = self.plus();
         let number = match ruri.number(ruri_e164, plus) {
             Some(n) => Some(n),
             None if self.e164_request_uri() => {
@@ -375,9 +375,8 @@ impl Policy<'_> {
                 from_addr.uri,
             ));
         }
-        for (i, found) in pai_uris.iter().enumerate() {
-            if let Some((uri, plus_e164, raw)) = found {
-                let n = uri.number(*plus_e164, plus);
+        for (i, found) in pai_found.iter().enumerate() {
+            if let &Some((n, raw)) = found {
                 if self.e164_caller_id() && n.is_none() {
                     return Err(reject(
                         Rule::CallerId,
