@@ -2,8 +2,8 @@
 //! value and returns sub-slices of it.
 
 use crate::class::{
-    all_digits, digit_run, eq_lower, find, find2, is_hostish, is_lws, is_token, is_uri, is_word,
-    parse_u64, plain_run, split_run, split_while, trim_start, uri_run_pairs,
+    all_digits, digit_run, eq_lower, find, find_pairs, find2, is_hostish, is_lws, is_token, is_uri,
+    is_word, parse_u64, plain_run, split_run, split_while, trim_start, uri_run_pairs,
 };
 use crate::policy::Plus;
 
@@ -179,7 +179,7 @@ impl<'a> Uri<'a> {
     /// Whether a SIP URI carries escaped headers (`?` after the host); looked up only for the
     /// Request-URI, the one URI the rules ask.
     pub(crate) fn has_headers(&self) -> bool {
-        find(self.after_user, b'?').is_some()
+        find_pairs(self.after_user, b'?').is_some()
     }
 
     /// [`e164`] of the user part, `None` without one; `plus_e164` is what [`uri_parts`] told
