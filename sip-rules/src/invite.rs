@@ -247,7 +247,8 @@ impl Policy<'_> {
                 req.uri(),
             ));
         }
-        if ruri.has_headers() {
+        let (has_headers, ascii_tail) = ruri.headers_and_ascii_tail();
+        if has_headers {
             return Err(reject(
                 Rule::Syntax,
                 "Request-URI carries headers ('?')",
@@ -427,7 +428,14 @@ impl Policy<'_> {
         Ok(Accepted {
             // A token (checked by the tokenizer): ASCII.
             method: req.method(),
-            request_uri: utf8(req.uri())?,
+            // An ASCII tail leaves only the bytes before it to check.
+            request_uri: match req
+                .uri()
+                .split_at_checked(req.uri().len().saturating_sub(ruri.tail_len()))
+            {
+                Some((head, _)) if ascii_tail && head.is_ascii() => req.uri(),
+                _ => utf8(req.uri())?,
+            },
             number,
             from_number,
             pai_numbers: pai,
