@@ -238,7 +238,8 @@ impl Policy<'_> {
     fn rules<'a>(&self, req: &Request<'_, 'a>) -> Result<Accepted<'a>, Rejection<'a>> {
         let k = &req.known;
         // Step 3: Request-URI and mandatory headers.
-        let ruri = value::uri(req.uri()).map_err(|why| reject(Rule::Syntax, why, req.uri()))?;
+        let (ruri, ruri_e164) =
+            value::uri_parts(req.uri()).map_err(|why| reject(Rule::Syntax, why, req.uri()))?;
         if ruri.scheme == Scheme::Other {
             return Err(reject(
                 Rule::UriScheme,
@@ -246,7 +247,8 @@ impl Policy<'_> {
                 req.uri(),
             ));
         }
-        if ruri.has_headers() {
+        let (has_headers, ascii_tail) = ruri.headers_and_ascii_tail();
+        if has_headers {
             return Err(reject(
                 Rule::Syntax,
                 "Request-URI carries headers ('?')",
@@ -306,20 +308,21 @@ impl Policy<'_> {
             None => false,
         };
         let mut pai = [None, None];
-        let mut pai_uris = [None, None];
+        // Each value's number (its E.164 test has no effect before step 7 reads it) and text.
+        let mut pai_found = [None, None];
+        let plus = self.plus();
         let mut slot = 0usize;
         let mut pai_value = |v: &'a [u8]| {
             let mut rest = v;
             loop {
                 let (addr, r) =
                     value::name_addr(rest).map_err(|why| reject(Rule::Syntax, why, v))?;
-                let uri = addr.parsed;
-                let place = pai_uris.get_mut(slot).ok_or(reject(
+                let place = pai_found.get_mut(slot).ok_or(reject(
                     Rule::Syntax,
                     "more than two P-Asserted-Identity values",
                     v,
                 ))?;
-                *place = Some((uri, addr.uri));
+                *place = Some((addr.parsed.number(addr.plus_e164, plus), addr.uri));
                 slot += 1;
                 match r.split_first() {
                     Some((b',', next)) => rest = next,
@@ -344,8 +347,7 @@ impl Policy<'_> {
             return Err(reject(Rule::TooManyHops, "Max-Forwards is 0", mf));
         }
         // Step 6: Request-URI number.
-        let plus = self.plus();
-        let number = match ruri.user.and_then(|u| value::e164(u, plus)) {
+        let number = match ruri.number(ruri_e164, plus) {
             Some(n) => Some(n),
             None if self.e164_request_uri() => {
                 return Err(reject(
@@ -366,7 +368,7 @@ impl Policy<'_> {
             ));
         }
         // Step 7: caller ID.
-        let from_number = from_uri.user.and_then(|u| value::e164(u, plus));
+        let from_number = from_uri.number(from_addr.plus_e164, plus);
         if self.e164_caller_id() && from_number.is_none() {
             return Err(reject(
                 Rule::CallerId,
@@ -374,9 +376,8 @@ impl Policy<'_> {
                 from_addr.uri,
             ));
         }
-        for (i, found) in pai_uris.iter().enumerate() {
-            if let Some((uri, raw)) = found {
-                let n = uri.user.and_then(|u| value::e164(u, plus));
+        for (i, found) in pai_found.iter().enumerate() {
+            if let &Some((n, raw)) = found {
                 if self.e164_caller_id() && n.is_none() {
                     return Err(reject(
                         Rule::CallerId,
@@ -427,7 +428,14 @@ impl Policy<'_> {
         Ok(Accepted {
             // A token (checked by the tokenizer): ASCII.
             method: req.method(),
-            request_uri: utf8(req.uri())?,
+            // An ASCII tail leaves only the bytes before it to check.
+            request_uri: match req
+                .uri()
+                .split_at_checked(req.uri().len().saturating_sub(ruri.tail_len()))
+            {
+                Some((head, _)) if ascii_tail && head.is_ascii() => req.uri(),
+                _ => utf8(req.uri())?,
+            },
             number,
             from_number,
             pai_numbers: pai,
