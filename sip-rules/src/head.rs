@@ -1032,6 +1032,85 @@ fn trim_value(value: &[u8]) -> &[u8] {
     }
 }
 
+/// Reads the continuation lines from `at` on (each starts with white space) of the header whose
+/// value starts at `start`, with the checks of any header line, up to the first line that is not
+/// one; returns the value, trimmed later, with the folding line breaks inside. `Ok(None)`: no
+/// line end yet.
+#[cold]
+#[inline(never)]
+fn continuations<'a>(
+    buf: &'a [u8],
+    at: &mut usize,
+    start: usize,
+    limits: &Limits,
+) -> Result<Option<&'a [u8]>, Rejection<'a>> {
+    let mut value = b"".as_slice();
+    while let Some(b' ' | b'\t') = buf.get(*at) {
+        let rest = buf.get(*at..).unwrap_or_default();
+        let (line_end, suspicious) = scan(rest);
+        let Some(n) = line_end else {
+            no_line_end(rest, limits)?;
+            return Ok(None);
+        };
+        let line = line_of(rest, n);
+        if line.len() > limits.max_line_length {
+            return Err(reject(Rule::TooLarge, "line longer than the limit", line));
+        }
+        if suspicious && has_unescaped_control(line) {
+            return Err(reject(
+                Rule::Syntax,
+                "control character in a header line",
+                line,
+            ));
+        }
+        value = buf.get(start..*at + line.len()).unwrap_or_default();
+        *at += n + 1;
+    }
+    Ok(Some(value))
+}
+
+/// The verdict of the header loop on the line at `at` before its name is read: no line end yet,
+/// too long, a control byte; else `fault` (`None`: the line is a continuation without a header).
+#[cold]
+#[inline(never)]
+fn line_fault<'h, 'a>(
+    buf: &'a [u8],
+    at: usize,
+    limits: &Limits,
+    transport: Transport,
+    fault: Option<Rejection<'a>>,
+) -> Result<Status<Request<'h, 'a>>, Rejection<'a>> {
+    let rest = buf.get(at..).unwrap_or_default();
+    let (line_end, suspicious) = scan(rest);
+    let Some(n) = line_end else {
+        no_line_end(rest, limits)?;
+        return match transport {
+            Transport::Datagram => Err(reject(
+                Rule::Syntax,
+                "message ends inside the header section",
+                b"",
+            )),
+            Transport::Stream => Ok(Status::Partial),
+        };
+    };
+    let line = line_of(rest, n);
+    if line.len() > limits.max_line_length {
+        return Err(reject(Rule::TooLarge, "line longer than the limit", line));
+    }
+    if suspicious && has_unescaped_control(line) {
+        return Err(reject(
+            Rule::Syntax,
+            "control character in a header line",
+            line,
+        ));
+    }
+    Err(fault.unwrap_or(reject(
+        Rule::Syntax,
+        "continuation line without a header",
+        line,
+    )))
+}
+
 /// Tokenizes and frames one SIP request: the request line (method, Request-URI, exactly
 /// `SIP/2.0`), every header field (names checked as tokens, values unfolded in place) into
 /// `headers`, duplicate single-value headers, and the body by Content-Length.
@@ -1072,12 +1151,12 @@ pub fn parse_request<'h, 'a>(
     let max = limits.max_headers.min(headers.len());
     let mut free = headers.get_mut(..max).unwrap_or_default().iter_mut();
     let mut known = Known::default();
-    // The header being read (none while `name` is empty: a header name never is): name, kind,
-    // value (of its first line until a continuation line extends it) and the offset of its start.
-    let mut name: &'a [u8] = b"";
-    let mut kind = HeaderName::Other;
-    let mut value: &'a [u8] = b"";
-    let mut start = 0usize;
+    // Each header is recorded as soon as its continuation lines are read, so that the loop carries
+    // no open header. A line starting with white space is a continuation: after a header the
+    // header's own step reads those, so only the first header line can be one without a header.
+    if let Some(b' ' | b'\t') = buf.get(at) {
+        return line_fault(buf, at, limits, transport, None);
+    }
     let body_start = loop {
         let rest = buf.get(at..).unwrap_or_default();
         let (line_end, suspicious) = scan(rest);
@@ -1091,10 +1170,9 @@ pub fn parse_request<'h, 'a>(
         }
         let line_start = at;
         at += n + 1;
-        let line_end = line_start + line.len();
-        let Some(&first_byte) = line.first() else {
+        if line.is_empty() {
             break at;
-        };
+        }
         if suspicious && has_unescaped_control(line) {
             return Err(reject(
                 Rule::Syntax,
@@ -1102,39 +1180,28 @@ pub fn parse_request<'h, 'a>(
                 line,
             ));
         }
-        if first_byte == b' ' || first_byte == b'\t' {
-            // Folded continuation of the open header.
-            if name.is_empty() {
-                return Err(reject(
-                    Rule::Syntax,
-                    "continuation line without a header",
-                    line,
-                ));
-            }
-            value = buf.get(start..line_end).unwrap_or_default();
-            continue;
-        }
-        if !name.is_empty() {
-            let slot = free
-                .next()
-                .ok_or(reject(Rule::TooLarge, "too many header fields", name))?;
-            finish(name, kind, value, slot, &mut known)?;
-        }
-        let (line_name, line_kind, line_value) = match split_known(line, rest) {
+        let (name, kind, mut value) = match split_known(line, rest) {
             Some(split) => split,
             None => header_name(line)?,
         };
-        name = line_name;
-        kind = line_kind;
-        value = line_value;
-        start = line_end - line_value.len();
+        if let Some(b' ' | b'\t') = rest.get(n + 1) {
+            // The value is the end of the line.
+            let start = line_start + line.len() - value.len();
+            match continuations(buf, &mut at, start, limits)? {
+                Some(folded) => value = folded,
+                None => return incomplete("message ends inside the header section"),
+            }
+        }
+        // A fault in recording the header is reported after those of the next line (its line
+        // end, length and control bytes), as when a header was recorded at the next line.
+        let recorded = match free.next() {
+            Some(slot) => finish(name, kind, value, slot, &mut known),
+            None => Err(reject(Rule::TooLarge, "too many header fields", name)),
+        };
+        if let Err(fault) = recorded {
+            return line_fault(buf, at, limits, transport, Some(fault));
+        }
     };
-    if !name.is_empty() {
-        let slot = free
-            .next()
-            .ok_or(reject(Rule::TooLarge, "too many header fields", name))?;
-        finish(name, kind, value, slot, &mut known)?;
-    }
     let count = max - free.len();
 
     let rest = buf.get(body_start..).unwrap_or_default();
