@@ -1184,7 +1184,12 @@ pub fn parse_request<'h, 'a>(
             Some(split) => split,
             None => header_name(line)?,
         };
-        if let Some(b' ' | b'\t') = rest.get(n + 1) {
+        // SP and HT are below `!`; so are only the other control bytes (a CR or LF of the
+        // empty line ends the head, any other is refused at its line).
+        if let Some(&next) = rest.get(n + 1)
+            && next <= b' '
+            && (next == b' ' || next == b'\t')
+        {
             // The value is the end of the line.
             let start = line_start + line.len() - value.len();
             match continuations(buf, &mut at, start, limits)? {
