@@ -1144,7 +1144,7 @@ pub fn parse_request<'h, 'a>(
             None => return incomplete("message ends inside the request line"),
         }
     };
-    let (line, mut at) = first;
+    let (line, at) = first;
     let (method, uri) = request_line(line)?;
 
     // Slots past the limit are never written: running out of `free` slots is the limit.
@@ -1157,8 +1157,9 @@ pub fn parse_request<'h, 'a>(
     if let Some(b' ' | b'\t') = buf.get(at) {
         return line_fault(buf, at, limits, transport, None);
     }
+    // The buffer from the start of the line being read on.
+    let mut rest = buf.get(at..).unwrap_or_default();
     let body_start = loop {
-        let rest = buf.get(at..).unwrap_or_default();
         let (line_end, suspicious) = scan(rest);
         let Some(n) = line_end else {
             no_line_end(rest, limits)?;
@@ -1168,10 +1169,9 @@ pub fn parse_request<'h, 'a>(
         if line.len() > limits.max_line_length {
             return Err(reject(Rule::TooLarge, "line longer than the limit", line));
         }
-        let line_start = at;
-        at += n + 1;
+        let mut after = rest.get(n + 1..).unwrap_or_default();
         if line.is_empty() {
-            break at;
+            break buf.len() - after.len();
         }
         if suspicious && has_unescaped_control(line) {
             return Err(reject(
@@ -1186,16 +1186,18 @@ pub fn parse_request<'h, 'a>(
         };
         // SP and HT are below `!`; so are only the other control bytes (a CR or LF of the
         // empty line ends the head, any other is refused at its line).
-        if let Some(&next) = rest.get(n + 1)
+        if let Some(&next) = after.first()
             && next <= b' '
             && (next == b' ' || next == b'\t')
         {
             // The value is the end of the line.
-            let start = line_start + line.len() - value.len();
+            let start = buf.len() - rest.len() + line.len() - value.len();
+            let mut at = buf.len() - after.len();
             match continuations(buf, &mut at, start, limits)? {
                 Some(folded) => value = folded,
                 None => return incomplete("message ends inside the header section"),
             }
+            after = buf.get(at..).unwrap_or_default();
         }
         // A fault in recording the header is reported after those of the next line (its line
         // end, length and control bytes), as when a header was recorded at the next line.
@@ -1204,8 +1206,9 @@ pub fn parse_request<'h, 'a>(
             None => Err(reject(Rule::TooLarge, "too many header fields", name)),
         };
         if let Err(fault) = recorded {
-            return line_fault(buf, at, limits, transport, Some(fault));
+            return line_fault(buf, buf.len() - after.len(), limits, transport, Some(fault));
         }
+        rest = after;
     };
     let count = max - free.len();
 
