@@ -428,12 +428,13 @@ impl Policy<'_> {
         Ok(Accepted {
             // A token (checked by the tokenizer): ASCII.
             method: req.method(),
-            // An ASCII tail leaves only the bytes before it to check.
+            // An ASCII tail leaves only the bytes before it to check, none when `uri_parts`
+            // read them as `sip:+`, digits and `@` (`ruri_e164`).
             request_uri: match req
                 .uri()
                 .split_at_checked(req.uri().len().saturating_sub(ruri.tail_len()))
             {
-                Some((head, _)) if ascii_tail && head.is_ascii() => req.uri(),
+                Some((head, _)) if ascii_tail && (ruri_e164 || head.is_ascii()) => req.uri(),
                 _ => utf8(req.uri())?,
             },
             number,

@@ -1,5 +1,6 @@
 //! The policy an INVITE is checked against, built without allocation and in `const` context.
 
+use core::cmp::Ordering;
 use core::fmt;
 use core::net::IpAddr;
 
@@ -248,9 +249,27 @@ impl<'p> Numbers<'p> {
     /// [`Numbers::contains`] on bytes.
     pub(crate) fn contains_bytes(&self, number: &[u8]) -> bool {
         let digits = number.strip_prefix(b"+").unwrap_or(number);
-        self.list
-            .binary_search_by(|n| n.as_bytes().get(1..).unwrap_or_default().cmp(digits))
-            .is_ok()
+        // The usual number, written with its `+` like every entry, is compared with entries of
+        // its length as two overlapping big-endian words (see `plus_words`) instead of a
+        // slice comparison; entries of other lengths are compared as slices.
+        let key = plus_words(number);
+        let order = |n: &str| {
+            let n = n.as_bytes();
+            match (key, plus_words(n)) {
+                (Some(key), Some(entry)) if n.len() == number.len() => entry.cmp(&key),
+                _ => n.get(1..).unwrap_or_default().cmp(digits),
+            }
+        };
+        // The binary search of `binary_search_by`, its last probe the only equality test.
+        let mut rest = self.list;
+        while let [_, _, ..] = rest {
+            let (low, high) = rest.split_at(rest.len() / 2);
+            rest = match high.first() {
+                Some(mid) if order(mid) != Ordering::Greater => high,
+                _ => low,
+            };
+        }
+        rest.first().is_some_and(|n| order(n) == Ordering::Equal)
     }
 }
 
@@ -453,5 +472,70 @@ impl<'p> Policy<'p> {
     /// The limits.
     pub const fn limits(&self) -> &Limits {
         &self.limits
+    }
+}
+
+/// A `+` number of 8 to 16 bytes as its first and last eight bytes, big-endian: two such
+/// numbers of the same length compare as these pairs compare, as their bytes do (equal first
+/// words leave the first difference in the last word, whose overlap with the first is equal),
+/// and as their digits after the common `+` do.
+#[inline]
+fn plus_words(n: &[u8]) -> Option<(u64, u64)> {
+    let (Some(first), Some(last)) = (n.first_chunk::<8>(), n.last_chunk::<8>()) else {
+        return None;
+    };
+    (n.len() <= 16 && first[0] == b'+')
+        .then(|| (u64::from_be_bytes(*first), u64::from_be_bytes(*last)))
+}
+
+#[cfg(test)]
+mod numbers_tests {
+    extern crate std;
+    use super::Numbers;
+    use proptest::prelude::*;
+    use std::string::String;
+    use std::vec::Vec;
+
+    /// The slice comparison the word comparison of `contains_bytes` must agree with.
+    fn contains_sliced(list: &Numbers<'_>, number: &[u8]) -> bool {
+        let digits = number.strip_prefix(b"+").unwrap_or(number);
+        list.as_slice()
+            .binary_search_by(|n| n.as_bytes().get(1..).unwrap_or_default().cmp(digits))
+            .is_ok()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(6000))]
+
+        /// Lists of numbers of every length, and numbers near them (the same, one digit
+        /// changed, longer, shorter, without `+`), found as the slice comparison finds them.
+        #[test]
+        fn contains_agrees_with_slice_comparison(
+            raw in proptest::collection::vec("[1-2][0-2]{6,14}", 0..8),
+            probe in "\\+?[0-2]{0,17}|[+x;]?[0-2]{5,17}",
+            pick in any::<prop::sample::Index>(),
+            edit in 0..5u8,
+        ) {
+            let mut owned: Vec<String> = raw.iter().map(|d| std::format!("+{d}")).collect();
+            owned.sort();
+            owned.dedup();
+            let list: Vec<&str> = owned.iter().map(String::as_str).collect();
+            let numbers = Numbers::new(&list).unwrap();
+            let mut probes = std::vec![probe.clone()];
+            if !owned.is_empty() {
+                let base = owned[pick.index(owned.len())].clone();
+                probes.push(base.clone());
+                probes.push(base[1..].into());
+                probes.push(std::format!("{base}{edit}"));
+                probes.push(base[..base.len() - 1].into());
+                let mut changed = base.into_bytes();
+                let at = 1 + usize::from(edit) % (changed.len() - 1);
+                changed[at] = b'0' + (changed[at] - b'0' + 1) % 3;
+                probes.push(String::from_utf8(changed).unwrap());
+            }
+            for p in &probes {
+                prop_assert_eq!(numbers.contains_bytes(p.as_bytes()), contains_sliced(&numbers, p.as_bytes()), "{}", p);
+            }
+        }
     }
 }

@@ -941,6 +941,22 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(6000))]
+
+        /// A user part `uri_parts` tells E.164 leaves an ASCII head before its tail (the
+        /// Request-URI's UTF-8 check skips it).
+        #[test]
+        fn e164_uri_head_is_ascii(
+            u in "(sip:|SIP:|sips:)?(\\+|\u{e9})?([0-9]|\u{e9}){0,17}[@:]?([a-z0-9.]|\u{e9}){0,12}"
+        ) {
+            let u = u.as_bytes();
+            if let Ok((p, true)) = super::uri_parts(u) {
+                proptest::prop_assert!(u[..u.len() - p.tail_len()].is_ascii());
+            }
+        }
+    }
+
     /// Scheme and host checks, on the `sip:` fast path and off it.
     #[test]
     fn uris() {
