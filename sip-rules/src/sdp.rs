@@ -217,11 +217,12 @@ impl<'a> Lines<'a> {
             };
             // `rest` is a suffix of the body: where it starts in the body.
             let start = self.len - rest.len();
-            let (raw, after) = rest.split_at_checked(end).unwrap_or_default();
-            self.rest = after.get(1..).unwrap_or_default();
-            let line = match raw.split_last() {
-                Some((b'\r', line)) => line,
-                _ => raw,
+            let (raw_lf, after) = rest.split_at_checked(end + 1).unwrap_or_default();
+            self.rest = after;
+            // Without its LF, and the CR before it.
+            let line = match raw_lf {
+                [line @ .., b'\r', _] | [line @ .., _] => line,
+                [] => raw_lf,
             };
             if line.is_empty() {
                 // No line may follow: the next one goes past the limit, where `read` tells.
