@@ -787,33 +787,12 @@ fn media_listing<'a>(
     if kind.is_empty() {
         return Err("malformed m= line");
     }
-    let mut fmt_mask = 0u128;
-    let mut list = formats;
-    while let Some((b' ', r)) = list.split_first() {
-        if rtp {
-            // Digits up to a space or the end: one pass (`digits` saturates, so a number too
-            // large for `u64` is out of range too).
-            let (pt, any, after) = digits(r);
-            match after.first() {
-                None | Some(b' ') if !any => return Err("empty m= format"),
-                None | Some(b' ') => match PT_BITS.get(usize::try_from(pt).unwrap_or(usize::MAX)) {
-                    Some(bit) => fmt_mask |= bit,
-                    None => return Err("m= RTP payload type is not a number from 0 to 127"),
-                },
-                _ => return Err("m= RTP payload type is not a number from 0 to 127"),
-            }
-            list = after;
-            continue;
-        }
-        let (fmt, r) = split_while(r, |b| b != b' ');
-        if fmt.is_empty() {
-            return Err("empty m= format");
-        }
-        if !fmt.iter().all(|&b| is_token(b) || b == b'/') {
-            return Err("malformed m= format");
-        }
-        list = r;
-    }
+    let fmt_mask = if rtp {
+        rtp_formats(formats)?
+    } else {
+        other_formats(formats)?;
+        0
+    };
     *section = Section {
         start,
         formats,
@@ -826,6 +805,47 @@ fn media_listing<'a>(
         codec: static_pt.is_some_and(|pt| (fmt_mask >> (pt & 127)) & 1 != 0),
         telephone_event: false,
     };
+    Ok(())
+}
+
+/// The payload types of an RTP `m=` format list (each after a space) as bits.
+// Out of line: a leaf with its own registers, the mask among them (measured under callgrind).
+#[inline(never)]
+fn rtp_formats(formats: &[u8]) -> Result<u128, &'static str> {
+    let mut fmt_mask = 0u128;
+    let mut list = formats;
+    while let Some((b' ', r)) = list.split_first() {
+        // Digits up to a space or the end: one pass (`digits` saturates, so a number too
+        // large for `u64` is out of range too).
+        let (pt, any, after) = digits(r);
+        match after.first() {
+            None | Some(b' ') if !any => return Err("empty m= format"),
+            None | Some(b' ') => match PT_BITS.get(usize::try_from(pt).unwrap_or(usize::MAX)) {
+                Some(bit) => fmt_mask |= bit,
+                None => return Err("m= RTP payload type is not a number from 0 to 127"),
+            },
+            _ => return Err("m= RTP payload type is not a number from 0 to 127"),
+        }
+        list = after;
+    }
+    Ok(fmt_mask)
+}
+
+/// Checks a non-RTP `m=` format list (each after a space): tokens, `/` allowed.
+#[cold]
+#[inline(never)]
+fn other_formats(formats: &[u8]) -> Result<(), &'static str> {
+    let mut list = formats;
+    while let Some((b' ', r)) = list.split_first() {
+        let (fmt, r) = split_while(r, |b| b != b' ');
+        if fmt.is_empty() {
+            return Err("empty m= format");
+        }
+        if !fmt.iter().all(|&b| is_token(b) || b == b'/') {
+            return Err("malformed m= format");
+        }
+        list = r;
+    }
     Ok(())
 }
 
