@@ -533,6 +533,15 @@ fn all_digits(s: &[u8]) -> bool {
     !s.is_empty() && crate::class::all_digits(s)
 }
 
+/// Whether a `t=` value is two numbers separated by a space.
+// Out of line: the usual `t=0 0` does not take it (measured under callgrind).
+#[cold]
+#[inline(never)]
+fn timing(value: &[u8]) -> bool {
+    let mut f = value.split(|&b| b == b' ');
+    f.next().is_some_and(all_digits) && f.next().is_some_and(all_digits) && f.next().is_none()
+}
+
 /// Checks an SDP offer and picks the audio stream the policy wants.
 ///
 /// Returns `Ok(None)` when no audio stream is enabled and the policy requires none.
@@ -607,19 +616,14 @@ pub(crate) fn check<'a>(
                 session_c = Some(addr);
             }
             b't' => {
-                let mut f = value.split(|&b| b == b' ');
                 // `t=0 0`, the usual value, needs no split.
-                if !(value == b"0 0"
-                    || (f.next().is_some_and(all_digits)
-                        && f.next().is_some_and(all_digits)
-                        && f.next().is_none()))
-                {
+                if !(value == b"0 0" || timing(value)) {
                     return bad("malformed t= line", line);
                 }
                 seen_t = true;
             }
             b'a' => {
-                attribute(value, None).map_err(|why| reject(Rule::Sdp, why, line))?;
+                session_attribute(value).map_err(|why| reject(Rule::Sdp, why, line))?;
             }
             b'm' => {
                 if !seen_t {
@@ -926,6 +930,14 @@ fn attribute(v: &[u8], rtp: Option<bool>) -> Result<(), &'static str> {
         Attr::Other => {}
     }
     Ok(())
+}
+
+/// [`attribute`] for a session-level `a=` line.
+// Out of line: the walk keeps more in registers with one inlined copy of `attribute`, the one
+// of the media sections, which hold most attributes (measured under callgrind).
+#[inline(never)]
+fn session_attribute(v: &[u8]) -> Result<(), &'static str> {
+    attribute(v, None)
 }
 
 /// The attribute an `a=` value names, and its value (`None`: a flag without one), for any name.
