@@ -186,8 +186,6 @@ impl Section<'_> {
 
 /// The lines of an SDP body, read once, in order.
 struct Lines<'a> {
-    /// The length of the body.
-    len: usize,
     /// The body after the lines read.
     rest: &'a [u8],
     /// How many more non-empty lines are allowed: the limit less the lines read, or none
@@ -198,11 +196,10 @@ struct Lines<'a> {
 }
 
 impl<'a> Lines<'a> {
-    /// The next non-empty line (without its line end) and where it starts; `None` at the end of
-    /// the body.
+    /// The next non-empty line (without its line end); `None` at the end of the body.
     #[allow(clippy::inline_always)] // measured: fewer instructions per line under callgrind
     #[inline(always)]
-    fn next(&mut self) -> Result<Option<(usize, &'a [u8])>, Rejection<'a>> {
+    fn next(&mut self) -> Result<Option<&'a [u8]>, Rejection<'a>> {
         loop {
             let rest = self.rest;
             if rest.is_empty() {
@@ -215,8 +212,6 @@ impl<'a> Lines<'a> {
                     rest,
                 ));
             };
-            // `rest` is a suffix of the body: where it starts in the body.
-            let start = self.len - rest.len();
             let (raw_lf, after) = rest.split_at_checked(end + 1).unwrap_or_default();
             self.rest = after;
             // Without its LF, and the CR before it.
@@ -229,7 +224,7 @@ impl<'a> Lines<'a> {
                 self.blank = true;
                 self.left = 0;
             } else {
-                return Ok(Some((start, line)));
+                return Ok(Some(line));
             }
         }
     }
@@ -247,6 +242,14 @@ impl<'a> Lines<'a> {
             _ => Err(not_a_line(line)),
         }
     }
+}
+
+/// Where `line`, a line of `body`, starts in it.
+#[allow(clippy::inline_always)] // two instructions once per m= line
+#[inline(always)]
+fn offset(body: &[u8], line: &[u8]) -> usize {
+    // Both point into the same body, `line` at or after its start.
+    (line.as_ptr() as usize).wrapping_sub(body.as_ptr() as usize)
 }
 
 /// The rejection of a line past the line limit (or after an empty line).
@@ -553,14 +556,13 @@ pub(crate) fn check<'a>(
 ) -> Result<Option<AudioStream<'a>>, Rejection<'a>> {
     let bad = |why: &'static str, line: &'a [u8]| Err(reject(Rule::Sdp, why, line));
     let mut lines = Lines {
-        len: body.len(),
         rest: body,
         left: limits.max_sdp_lines,
         blank: false,
     };
     // `v=0`, `o=` and `s=` come first, in this order.
     let incomplete = "SDP offer incomplete: v=, o= and s= are required";
-    let Some((_, line)) = lines.next()? else {
+    let Some(line) = lines.next()? else {
         return bad(incomplete, body);
     };
     match lines.read(line)? {
@@ -568,7 +570,7 @@ pub(crate) fn check<'a>(
         (b'v', _) => return bad("SDP version is not v=0", line),
         _ => return bad("SDP does not start with v=0", line),
     }
-    let Some((_, line)) = lines.next()? else {
+    let Some(line) = lines.next()? else {
         return bad(incomplete, body);
     };
     match lines.read(line)? {
@@ -576,7 +578,7 @@ pub(crate) fn check<'a>(
         (b'o', _) => return bad("malformed o= line", line),
         _ => return bad("SDP o= line missing", line),
     }
-    let Some((_, line)) = lines.next()? else {
+    let Some(line) = lines.next()? else {
         return bad(incomplete, body);
     };
     match lines.read(line)? {
@@ -602,7 +604,7 @@ pub(crate) fn check<'a>(
         telephone_event: false,
     };
     loop {
-        let Some((start, line)) = lines.next()? else {
+        let Some(line) = lines.next()? else {
             if !seen_t {
                 return bad("SDP t= line missing", body);
             }
@@ -629,7 +631,7 @@ pub(crate) fn check<'a>(
                 if !seen_t {
                     return bad("SDP t= line missing before m=", line);
                 }
-                media_listing(value, start, static_pt, &mut section)
+                media_listing(value, offset(body, line), static_pt, &mut section)
                     .map_err(|why| reject(Rule::Sdp, why, line))?;
                 break;
             }
@@ -639,13 +641,20 @@ pub(crate) fn check<'a>(
     // The media sections.
     let mut picked: Option<AudioStream<'a>> = None;
     loop {
-        let Some((start, line)) = lines.next()? else {
+        let Some(line) = lines.next()? else {
             finish(&section, body, body.len(), session_c, wants, &mut picked)?;
             return outcome(wants, picked);
         };
         // A section ends where the next `m` line starts, before that line is checked.
         if line.first() == Some(&b'm') {
-            finish(&section, body, start, session_c, wants, &mut picked)?;
+            finish(
+                &section,
+                body,
+                offset(body, line),
+                session_c,
+                wants,
+                &mut picked,
+            )?;
         }
         let (kind, value) = lines.read(line)?;
         // `a=rtpmap:` read first, on the whole line: `attribute` reads such a value with
@@ -673,7 +682,7 @@ pub(crate) fn check<'a>(
                 attribute(value, Some(section.rtp)).map_err(|why| reject(Rule::Sdp, why, line))?;
             }
             b'm' => {
-                media_listing(value, start, static_pt, &mut section)
+                media_listing(value, offset(body, line), static_pt, &mut section)
                     .map_err(|why| reject(Rule::Sdp, why, line))?;
             }
             _ => return bad("unknown or misplaced SDP line", line),
@@ -1814,6 +1823,17 @@ mod tests {
             )
         ) {
             proptest::prop_assert_eq!(super::port_digits(&s), super::digits(&s));
+        }
+    }
+
+    /// A line's start read from its address is where it starts in the body.
+    #[test]
+    fn offset_is_the_start_of_the_line() {
+        let body = b"v=0\r\nm=audio 1 RTP/AVP 0\r\n\r\n";
+        for start in 0..=body.len() {
+            for end in start..=body.len() {
+                assert_eq!(super::offset(body, &body[start..end]), start);
+            }
         }
     }
 
