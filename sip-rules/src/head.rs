@@ -589,7 +589,8 @@ fn has_unescaped_control(line: &[u8]) -> bool {
 
 /// Checks the request line; returns method and Request-URI. The usual line (see
 /// [`request_line_usual`]) is read without the byte loops of [`request_line_exact`].
-#[inline(never)]
+#[allow(clippy::inline_always)] // one call site
+#[inline(always)]
 fn request_line(line: &[u8]) -> Result<(&[u8], &[u8]), Rejection<'_>> {
     match request_line_usual(line) {
         Some(split) => Ok(split),
