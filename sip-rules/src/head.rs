@@ -575,7 +575,10 @@ fn scan(rest: &[u8]) -> (Option<usize>, bool) {
 }
 
 /// The exact check behind [`scan`]'s flag: a control byte is allowed only right after a
-/// backslash (an RFC 3261 `quoted-pair`, as in RFC 4475 `intmeth`).
+/// backslash (an RFC 3261 `quoted-pair`, as in RFC 4475 `intmeth`). Kept out of line: it runs only
+/// for a line whose scan flagged a byte.
+#[cold]
+#[inline(never)]
 fn has_unescaped_control(line: &[u8]) -> bool {
     let mut prev = 0u8;
     for &b in line {
