@@ -799,14 +799,28 @@ fn finish<'a>(
         _ => return Ok(()),
     };
     if single.is_some() {
-        return Err(reject(
-            Rule::Syntax,
-            "single-value header appears more than once",
-            name,
-        ));
+        return Err(duplicate(name));
     }
     *single = Some(value);
     Ok(())
+}
+
+/// The rejection of a header past the slots or the limit, kept out of the header loop.
+#[cold]
+#[inline(never)]
+fn too_many(name: &[u8]) -> Rejection<'_> {
+    reject(Rule::TooLarge, "too many header fields", name)
+}
+
+/// The rejection of a second single-value header, kept out of the header loop.
+#[cold]
+#[inline(never)]
+fn duplicate(name: &[u8]) -> Rejection<'_> {
+    reject(
+        Rule::Syntax,
+        "single-value header appears more than once",
+        name,
+    )
 }
 
 /// A known name followed by its colon, as three words to compare a line's first 24 bytes with:
@@ -1208,7 +1222,7 @@ pub fn parse_request<'h, 'a>(
         // end, length and control bytes), as when a header was recorded at the next line.
         let recorded = match free.next() {
             Some(slot) => finish(name, kind, value, slot, &mut known),
-            None => Err(reject(Rule::TooLarge, "too many header fields", name)),
+            None => Err(too_many(name)),
         };
         if let Err(fault) = recorded {
             return line_fault(buf, buf.len() - after.len(), limits, transport, Some(fault));
