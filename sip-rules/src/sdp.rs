@@ -830,6 +830,35 @@ fn rtp_formats(formats: &[u8]) -> Result<u128, &'static str> {
     let mut fmt_mask = 0u128;
     let mut list = formats;
     while let Some((b' ', r)) = list.split_first() {
+        // The usual format: one to three digits, at most 127, up to a space or the end, the
+        // value `digits` reads too. Anything else goes to the walk by `digits` from the start.
+        let (pt, rest) = match r {
+            [a @ b'0'..=b'9', b @ b'0'..=b'9', c @ b'0'..=b'9', rest @ ..] => (
+                usize::from(a - b'0') * 100 + usize::from(b - b'0') * 10 + usize::from(c - b'0'),
+                rest,
+            ),
+            [a @ b'0'..=b'9', b @ b'0'..=b'9', rest @ ..] => {
+                (usize::from(a - b'0') * 10 + usize::from(b - b'0'), rest)
+            }
+            [a @ b'0'..=b'9', rest @ ..] => (usize::from(a - b'0'), rest),
+            _ => return rtp_formats_general(formats),
+        };
+        match (rest.first(), PT_BITS.get(pt)) {
+            (None | Some(b' '), Some(bit)) => fmt_mask |= bit,
+            _ => return rtp_formats_general(formats),
+        }
+        list = rest;
+    }
+    Ok(fmt_mask)
+}
+
+/// [`rtp_formats`] for any list.
+#[cold]
+#[inline(never)]
+fn rtp_formats_general(formats: &[u8]) -> Result<u128, &'static str> {
+    let mut fmt_mask = 0u128;
+    let mut list = formats;
+    while let Some((b' ', r)) = list.split_first() {
         // Digits up to a space or the end: one pass (`digits` saturates, so a number too
         // large for `u64` is out of range too).
         let (pt, any, after) = digits(r);
@@ -1540,6 +1569,70 @@ mod tests {
             if let Ok(a) = super::connection(&v) {
                 proptest::prop_assert!(a.is_ascii());
             }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(6000))]
+
+        /// The usual-format walk agrees with the walk by `digits` it falls back to (values,
+        /// refusals and their reasons), on lists near the usual ones: 127 and 128, leading
+        /// zeros, long digit runs, doubled and trailing spaces, letters, a missing leading space.
+        #[test]
+        fn rtp_formats_agree_with_digits(v in format_lists()) {
+            proptest::prop_assert_eq!(super::rtp_formats(&v), super::rtp_formats_general(&v));
+        }
+    }
+
+    /// `m=` format lists, raw or as spaced numbers near the edges of the usual form.
+    fn format_lists() -> impl proptest::strategy::Strategy<Value = std::vec::Vec<u8>> {
+        use proptest::prelude::*;
+        let edge = prop::sample::select(
+            &[
+                "127",
+                "128",
+                "0127",
+                "255",
+                "99999999999999999999999",
+                "",
+                "1a",
+                "/",
+            ][..],
+        )
+        .prop_map(std::string::String::from);
+        prop_oneof![
+            prop::collection::vec(prop::sample::select(&b"  0123456789/a"[..]), 0..24),
+            prop::collection::vec(prop_oneof!["[0-9]{1,3}", edge], 0..6).prop_map(|f| {
+                let mut s = std::string::String::new();
+                for x in f {
+                    s.push(' ');
+                    s.push_str(&x);
+                }
+                s.into_bytes()
+            }),
+        ]
+    }
+
+    #[test]
+    fn rtp_formats_edges() {
+        for v in [
+            &b" 127"[..],
+            b" 128",
+            b" 0 8 9 101",
+            b" 1279",
+            b" 00000000127",
+            b" 12a",
+            b"",
+            b" ",
+            b"  1",
+            b" 1 ",
+            b"1",
+        ] {
+            assert_eq!(
+                super::rtp_formats(v),
+                super::rtp_formats_general(v),
+                "{v:?}"
+            );
         }
     }
 
