@@ -233,10 +233,12 @@ impl<'a> Lines<'a> {
     #[allow(clippy::inline_always)] // measured: fewer instructions per line under callgrind
     #[inline(always)]
     fn read(&mut self, line: &'a [u8]) -> Result<(u8, &'a [u8]), Rejection<'a>> {
-        if self.left == 0 {
+        // One subtraction both counts the line and tells (by its borrow) that none was left.
+        let (left, none_left) = self.left.overflowing_sub(1);
+        self.left = left;
+        if none_left {
             return Err(past_limit(self.blank, line));
         }
-        self.left -= 1;
         match line {
             [kind, b'=', value @ ..] => Ok((*kind, value)),
             _ => Err(not_a_line(line)),
