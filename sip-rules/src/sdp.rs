@@ -764,9 +764,12 @@ fn media_listing<'a>(
 ) -> Result<(), &'static str> {
     // The usual media type and protocol are matched with the space after them (not a token
     // character), which is where the token scans stop.
-    let (kind, rest) = match v.split_at_checked(5) {
-        Some(usual) if v.starts_with(b"audio ") => usual,
-        _ => split_while(v, is_token),
+    let (kind, rest, audio) = match v.split_at_checked(5) {
+        Some((kind, rest)) if v.starts_with(b"audio ") => (kind, rest, true),
+        _ => {
+            let (kind, rest) = split_while(v, is_token);
+            (kind, rest, kind == b"audio")
+        }
     };
     let rest = rest.strip_prefix(b" ").ok_or("malformed m= line")?;
     // `digits` saturates: a run too long for `u64` is out of range too.
@@ -817,9 +820,14 @@ fn media_listing<'a>(
         fmt_mask,
         unmapped: u32::try_from(fmt_mask >> 96).unwrap_or(u32::MAX),
         port,
-        audio: kind == b"audio",
+        audio,
         rtp,
-        codec: static_pt.is_some_and(|pt| (fmt_mask >> (pt & 127)) & 1 != 0),
+        // The payload type's bit from the table (a load, not a 128-bit shift).
+        codec: static_pt.is_some_and(|pt| {
+            PT_BITS
+                .get(usize::from(pt & 127))
+                .is_some_and(|bit| fmt_mask & bit != 0)
+        }),
         telephone_event: false,
     };
     Ok(())
