@@ -506,6 +506,7 @@ fn dotted_quad(s: &[u8]) -> bool {
 /// Checks an `o=` value in one pass: exactly six fields separated by single spaces, none
 /// empty, the second and third (session id and version) all digits.
 fn origin(v: &[u8]) -> bool {
+    const IN_IP4: u64 = u64::from_le_bytes(*b"IN IP4 \0");
     // The user name, then the session id and version: digits up to one space each.
     let Some(space) = find(v, b' ').filter(|&n| n > 0) else {
         return false;
@@ -519,8 +520,11 @@ fn origin(v: &[u8]) -> bool {
         rest = rest.get(n + 1..).unwrap_or_default();
     }
     // The network and address types: `IN IP4 ` as usual, else two non-empty fields.
-    if let Some(address) = rest.strip_prefix(b"IN IP4 ") {
-        rest = address;
+    // `IN IP4 ` and the address's first byte as one word, that byte masked off.
+    if let Some(w) = rest.first_chunk::<8>()
+        && u64::from_le_bytes(*w) & 0x00ff_ffff_ffff_ffff == IN_IP4
+    {
+        rest = rest.get(7..).unwrap_or_default();
     } else {
         for _ in 0..2 {
             let Some(space) = find(rest, b' ').filter(|&n| n > 0) else {
@@ -1606,6 +1610,44 @@ mod tests {
         #[test]
         fn rtp_formats_agree_with_digits(v in format_lists()) {
             proptest::prop_assert_eq!(super::rtp_formats(&v), super::rtp_formats_general(&v));
+        }
+    }
+
+    /// `o=` values near the usual shape: doubled, missing, leading and trailing spaces,
+    /// letters in the numbers, `IN IP4` with and without an address after it.
+    fn origins() -> impl proptest::strategy::Strategy<Value = std::vec::Vec<u8>> {
+        use proptest::prelude::*;
+        prop_oneof![
+            prop::collection::vec(prop::sample::select(&b"  0123aIN4P.-"[..]), 0..40),
+            (
+                "[a-z-]{0,4}",
+                "[0-9]{0,3}",
+                "[0-9a ]{0,3}",
+                prop::sample::select(
+                    &[
+                        "IN IP4", "IN  IP4", "IN", "IN IP4 ", "IN IP6", "X Y", "IN IP4 1"
+                    ][..]
+                ),
+                "[0-9. ]{0,6}",
+                prop::sample::select(&[" ", "  ", ""][..]),
+            )
+                .prop_map(|(u, a, b, t, h, sep)| {
+                    std::format!("{u}{sep}{a} {b} {t} {h}").into_bytes()
+                }),
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(6000))]
+
+        /// The `o=` check (with its `IN IP4 ` word) agrees with a split into fields.
+        #[test]
+        fn origin_agrees_with_split(v in origins()) {
+            let f: std::vec::Vec<&[u8]> = v.split(|&b| b == b' ').collect();
+            let split = f.len() == 6
+                && f.iter().all(|x| !x.is_empty())
+                && f.iter().skip(1).take(2).all(|x| x.iter().all(u8::is_ascii_digit));
+            proptest::prop_assert_eq!(origin(&v), split);
         }
     }
 
