@@ -844,6 +844,10 @@ fn rtp_formats(formats: &[u8]) -> Result<u128, &'static str> {
         // The usual format: one to three digits, at most 127, up to a space or the end, the
         // value `digits` reads too. Anything else goes to the walk by `digits` from the start.
         let (pt, rest) = match r {
+            [a @ b'0'..=b'9'] => (usize::from(a - b'0'), &[][..]),
+            [a @ b'0'..=b'9', rest @ ..] if rest.first() == Some(&b' ') => {
+                (usize::from(a - b'0'), rest)
+            }
             [a @ b'0'..=b'9', b @ b'0'..=b'9', c @ b'0'..=b'9', rest @ ..] => (
                 usize::from(a - b'0') * 100 + usize::from(b - b'0') * 10 + usize::from(c - b'0'),
                 rest,
