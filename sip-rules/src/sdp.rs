@@ -233,10 +233,12 @@ impl<'a> Lines<'a> {
     #[allow(clippy::inline_always)] // measured: fewer instructions per line under callgrind
     #[inline(always)]
     fn read(&mut self, line: &'a [u8]) -> Result<(u8, &'a [u8]), Rejection<'a>> {
-        if self.left == 0 {
+        // One subtraction both counts the line and tells (by its borrow) that none was left.
+        let (left, none_left) = self.left.overflowing_sub(1);
+        self.left = left;
+        if none_left {
             return Err(past_limit(self.blank, line));
         }
-        self.left -= 1;
         match line {
             [kind, b'=', value @ ..] => Ok((*kind, value)),
             _ => Err(not_a_line(line)),
@@ -475,26 +477,23 @@ fn connection_general(v: &[u8]) -> Result<&[u8], &'static str> {
 fn dotted_quad(s: &[u8]) -> bool {
     let mut rest = s;
     for part in 0..4 {
-        // One to three digits, no leading zero, at most 255.
-        let (value, after) = match rest {
+        // One to three digits, no leading zero, at most 255: three digits are compared with
+        // `255` digit by digit (the order of their values), fewer are always below it.
+        let after = match rest {
             [
                 a @ b'1'..=b'9',
                 b @ b'0'..=b'9',
                 c @ b'0'..=b'9',
                 after @ ..,
-            ] => (
-                u32::from(a - b'0') * 100 + u32::from(b - b'0') * 10 + u32::from(c - b'0'),
-                after,
-            ),
-            [a @ b'1'..=b'9', b @ b'0'..=b'9', after @ ..] => {
-                (u32::from(a - b'0') * 10 + u32::from(b - b'0'), after)
+            ] => {
+                if (a, b, c) > (&b'2', &b'5', &b'5') {
+                    return false;
+                }
+                after
             }
-            [a @ b'0'..=b'9', after @ ..] => (u32::from(a - b'0'), after),
+            [b'1'..=b'9', b'0'..=b'9', after @ ..] | [b'0'..=b'9', after @ ..] => after,
             _ => return false,
         };
-        if value > 255 {
-            return false;
-        }
         rest = match after {
             [] => return part == 3,
             [b'.', next @ ..] if part < 3 => next,
@@ -507,6 +506,7 @@ fn dotted_quad(s: &[u8]) -> bool {
 /// Checks an `o=` value in one pass: exactly six fields separated by single spaces, none
 /// empty, the second and third (session id and version) all digits.
 fn origin(v: &[u8]) -> bool {
+    const IN_IP4: u64 = u64::from_le_bytes(*b"IN IP4 \0");
     // The user name, then the session id and version: digits up to one space each.
     let Some(space) = find(v, b' ').filter(|&n| n > 0) else {
         return false;
@@ -520,8 +520,11 @@ fn origin(v: &[u8]) -> bool {
         rest = rest.get(n + 1..).unwrap_or_default();
     }
     // The network and address types: `IN IP4 ` as usual, else two non-empty fields.
-    if let Some(address) = rest.strip_prefix(b"IN IP4 ") {
-        rest = address;
+    // `IN IP4 ` and the address's first byte as one word, that byte masked off.
+    if let Some(w) = rest.first_chunk::<8>()
+        && u64::from_le_bytes(*w) & 0x00ff_ffff_ffff_ffff == IN_IP4
+    {
+        rest = rest.get(7..).unwrap_or_default();
     } else {
         for _ in 0..2 {
             let Some(space) = find(rest, b' ').filter(|&n| n > 0) else {
@@ -762,9 +765,12 @@ fn media_listing<'a>(
 ) -> Result<(), &'static str> {
     // The usual media type and protocol are matched with the space after them (not a token
     // character), which is where the token scans stop.
-    let (kind, rest) = match v.split_at_checked(5) {
-        Some(usual) if v.starts_with(b"audio ") => usual,
-        _ => split_while(v, is_token),
+    let (kind, rest, audio) = match v.split_at_checked(5) {
+        Some((kind, rest)) if v.starts_with(b"audio ") => (kind, rest, true),
+        _ => {
+            let (kind, rest) = split_while(v, is_token);
+            (kind, rest, kind == b"audio")
+        }
     };
     let rest = rest.strip_prefix(b" ").ok_or("malformed m= line")?;
     // `digits` saturates: a run too long for `u64` is out of range too.
@@ -815,9 +821,14 @@ fn media_listing<'a>(
         fmt_mask,
         unmapped: u32::try_from(fmt_mask >> 96).unwrap_or(u32::MAX),
         port,
-        audio: kind == b"audio",
+        audio,
         rtp,
-        codec: static_pt.is_some_and(|pt| (fmt_mask >> (pt & 127)) & 1 != 0),
+        // The payload type's bit from the table (a load, not a 128-bit shift).
+        codec: static_pt.is_some_and(|pt| {
+            PT_BITS
+                .get(usize::from(pt & 127))
+                .is_some_and(|bit| fmt_mask & bit != 0)
+        }),
         telephone_event: false,
     };
     Ok(())
@@ -827,6 +838,39 @@ fn media_listing<'a>(
 // Out of line: a leaf with its own registers, the mask among them (measured under callgrind).
 #[inline(never)]
 fn rtp_formats(formats: &[u8]) -> Result<u128, &'static str> {
+    let mut fmt_mask = 0u128;
+    let mut list = formats;
+    while let Some((b' ', r)) = list.split_first() {
+        // The usual format: one to three digits, at most 127, up to a space or the end, the
+        // value `digits` reads too. Anything else goes to the walk by `digits` from the start.
+        let (pt, rest) = match r {
+            [a @ b'0'..=b'9'] => (usize::from(a - b'0'), &[][..]),
+            [a @ b'0'..=b'9', rest @ ..] if rest.first() == Some(&b' ') => {
+                (usize::from(a - b'0'), rest)
+            }
+            [a @ b'0'..=b'9', b @ b'0'..=b'9', c @ b'0'..=b'9', rest @ ..] => (
+                usize::from(a - b'0') * 100 + usize::from(b - b'0') * 10 + usize::from(c - b'0'),
+                rest,
+            ),
+            [a @ b'0'..=b'9', b @ b'0'..=b'9', rest @ ..] => {
+                (usize::from(a - b'0') * 10 + usize::from(b - b'0'), rest)
+            }
+            [a @ b'0'..=b'9', rest @ ..] => (usize::from(a - b'0'), rest),
+            _ => return rtp_formats_general(formats),
+        };
+        match (rest.first(), PT_BITS.get(pt)) {
+            (None | Some(b' '), Some(bit)) => fmt_mask |= bit,
+            _ => return rtp_formats_general(formats),
+        }
+        list = rest;
+    }
+    Ok(fmt_mask)
+}
+
+/// [`rtp_formats`] for any list.
+#[cold]
+#[inline(never)]
+fn rtp_formats_general(formats: &[u8]) -> Result<u128, &'static str> {
     let mut fmt_mask = 0u128;
     let mut list = formats;
     while let Some((b' ', r)) = list.split_first() {
@@ -1510,6 +1554,24 @@ mod tests {
         }
     }
 
+    /// Every part of one to three digits (leading zeros, 255 and 256 among them), first and
+    /// last: the fast IPv4 check agrees with the standard parser.
+    #[test]
+    fn dotted_quad_parts_agree_with_ipv4addr() {
+        for len in 1..=3 {
+            for n in 0..10u32.pow(len) {
+                let part = std::format!("{n:0width$}", width = len as usize);
+                for c in [std::format!("{part}.1.2.3"), std::format!("1.2.3.{part}")] {
+                    assert_eq!(
+                        dotted_quad(c.as_bytes()),
+                        c.parse::<Ipv4Addr>().is_ok(),
+                        "{c}"
+                    );
+                }
+            }
+        }
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
 
@@ -1540,6 +1602,108 @@ mod tests {
             if let Ok(a) = super::connection(&v) {
                 proptest::prop_assert!(a.is_ascii());
             }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(6000))]
+
+        /// The usual-format walk agrees with the walk by `digits` it falls back to (values,
+        /// refusals and their reasons), on lists near the usual ones: 127 and 128, leading
+        /// zeros, long digit runs, doubled and trailing spaces, letters, a missing leading space.
+        #[test]
+        fn rtp_formats_agree_with_digits(v in format_lists()) {
+            proptest::prop_assert_eq!(super::rtp_formats(&v), super::rtp_formats_general(&v));
+        }
+    }
+
+    /// `o=` values near the usual shape: doubled, missing, leading and trailing spaces,
+    /// letters in the numbers, `IN IP4` with and without an address after it.
+    fn origins() -> impl proptest::strategy::Strategy<Value = std::vec::Vec<u8>> {
+        use proptest::prelude::*;
+        prop_oneof![
+            prop::collection::vec(prop::sample::select(&b"  0123aIN4P.-"[..]), 0..40),
+            (
+                "[a-z-]{0,4}",
+                "[0-9]{0,3}",
+                "[0-9a ]{0,3}",
+                prop::sample::select(
+                    &[
+                        "IN IP4", "IN  IP4", "IN", "IN IP4 ", "IN IP6", "X Y", "IN IP4 1"
+                    ][..]
+                ),
+                "[0-9. ]{0,6}",
+                prop::sample::select(&[" ", "  ", ""][..]),
+            )
+                .prop_map(|(u, a, b, t, h, sep)| {
+                    std::format!("{u}{sep}{a} {b} {t} {h}").into_bytes()
+                }),
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(6000))]
+
+        /// The `o=` check (with its `IN IP4 ` word) agrees with a split into fields.
+        #[test]
+        fn origin_agrees_with_split(v in origins()) {
+            let f: std::vec::Vec<&[u8]> = v.split(|&b| b == b' ').collect();
+            let split = f.len() == 6
+                && f.iter().all(|x| !x.is_empty())
+                && f.iter().skip(1).take(2).all(|x| x.iter().all(u8::is_ascii_digit));
+            proptest::prop_assert_eq!(origin(&v), split);
+        }
+    }
+
+    /// `m=` format lists, raw or as spaced numbers near the edges of the usual form.
+    fn format_lists() -> impl proptest::strategy::Strategy<Value = std::vec::Vec<u8>> {
+        use proptest::prelude::*;
+        let edge = prop::sample::select(
+            &[
+                "127",
+                "128",
+                "0127",
+                "255",
+                "99999999999999999999999",
+                "",
+                "1a",
+                "/",
+            ][..],
+        )
+        .prop_map(std::string::String::from);
+        prop_oneof![
+            prop::collection::vec(prop::sample::select(&b"  0123456789/a"[..]), 0..24),
+            prop::collection::vec(prop_oneof!["[0-9]{1,3}", edge], 0..6).prop_map(|f| {
+                let mut s = std::string::String::new();
+                for x in f {
+                    s.push(' ');
+                    s.push_str(&x);
+                }
+                s.into_bytes()
+            }),
+        ]
+    }
+
+    #[test]
+    fn rtp_formats_edges() {
+        for v in [
+            &b" 127"[..],
+            b" 128",
+            b" 0 8 9 101",
+            b" 1279",
+            b" 00000000127",
+            b" 12a",
+            b"",
+            b" ",
+            b"  1",
+            b" 1 ",
+            b"1",
+        ] {
+            assert_eq!(
+                super::rtp_formats(v),
+                super::rtp_formats_general(v),
+                "{v:?}"
+            );
         }
     }
 
