@@ -150,40 +150,15 @@ pub(crate) fn split_while(s: &[u8], f: impl Fn(u8) -> bool) -> (&[u8], &[u8]) {
     s.split_at_checked(n).unwrap_or((s, &[]))
 }
 
-/// Per byte of `x`, bit 7 set where the byte (below 0x80) lies in `lo..=hi`.
+/// Per byte of `x`, bit 7 set where the byte (below 0x80) lies in `lo..=hi`, exactly: no
+/// carries between bytes.
 #[inline(always)]
-#[allow(clippy::inline_always)] // a handful of word operations, part of `plain_words`
-fn in_range(x: u64, lo: u8, hi: u8) -> u64 {
+#[allow(clippy::inline_always)] // a handful of word operations in per-word loops
+pub(crate) fn in_range(x: u64, lo: u8, hi: u8) -> u64 {
     // No carries between bytes: every byte of `x` is below 0x80 and each addend at most 0x80.
     let at_least = x.wrapping_add(ONES.wrapping_mul(0x80 - u64::from(lo)));
     let above = x.wrapping_add(ONES.wrapping_mul(0x7f - u64::from(hi)));
     at_least & !above & HIGH
-}
-
-/// The length of the leading whole words of `s` made only of ASCII letters, digits, `-`, `.`
-/// and `:`, the bytes of most hosts with ports and Call-IDs, tested eight at a time. The parsers
-/// use [`plain_run`], which also measures the last partial word; this form stays as the
-/// reference its test reads.
-#[cfg(test)]
-#[inline]
-pub(crate) fn plain_words(s: &[u8]) -> usize {
-    let mut n = 0usize;
-    let mut chunks = s.chunks_exact(8);
-    for chunk in chunks.by_ref() {
-        let x = word(chunk);
-        if x & HIGH != 0 {
-            break;
-        }
-        let letter = in_range(x | ONES.wrapping_mul(0x20), b'a', b'z');
-        // `:` follows `9`.
-        let digit_colon = in_range(x, b'0', b':');
-        let dash_dot = in_range(x, b'-', b'.');
-        if letter | digit_colon | dash_dot != HIGH {
-            break;
-        }
-        n += 8;
-    }
-    n
 }
 
 /// [`split_while`] for a class `f` that holds every letter, digit, `-`, `.` and `:`: the run of
@@ -245,8 +220,10 @@ pub(crate) fn as_str(s: &[u8]) -> Option<&str> {
     core::str::from_utf8(s).ok()
 }
 
-const ONES: u64 = u64::from_le_bytes([0x01; 8]);
-const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
+/// `0x01` in every byte of a word.
+pub(crate) const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+/// `0x80` (bit 7) in every byte of a word.
+pub(crate) const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
 
 /// Reads eight bytes as a little-endian word.
 #[inline]
@@ -301,6 +278,14 @@ pub(crate) fn find(s: &[u8], needle: u8) -> Option<usize> {
 #[inline]
 fn zero_bytes(x: u64) -> u64 {
     x.wrapping_sub(ONES) & !x
+}
+
+/// Bit 7 of the bytes of `x` equal to `needle`; the lowest flag is exact, flags above it may be
+/// false (a borrow runs upwards only).
+#[allow(clippy::inline_always)] // a handful of word operations in per-word loops
+#[inline(always)]
+pub(crate) fn equal_flags(x: u64, needle: u8) -> u64 {
+    zero_bytes(x ^ ONES.wrapping_mul(u64::from(needle))) & HIGH
 }
 
 /// The first position of `a` or `b` in `s`, eight bytes at a time (one pass for both).
@@ -387,7 +372,7 @@ pub(crate) fn all_digits(s: &[u8]) -> bool {
 mod tests {
     extern crate std;
     use super::{
-        all_digits, digit_run, find, find2, is_hostish, is_uri, is_word, plain_words, split_run,
+        all_digits, digit_run, find, find2, is_hostish, is_uri, is_word, plain_run, split_run,
         split_while, uri_run,
     };
     use proptest::prelude::*;
@@ -434,8 +419,8 @@ mod tests {
             for f in [is_hostish as fn(u8) -> bool, is_word] {
                 prop_assert_eq!(split_run(&s, f), split_while(&s, f));
             }
-            let plain = plain_words(&s);
-            prop_assert!(plain.is_multiple_of(8) && plain <= s.len());
+            let plain = plain_run(&s);
+            prop_assert!(plain <= s.len());
             prop_assert!(s[..plain].iter().all(|&b| b.is_ascii_alphanumeric() || b"-.:".contains(&b)));
         }
 

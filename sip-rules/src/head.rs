@@ -1,7 +1,8 @@
 //! The request tokenizer: request line, header fields into caller-provided slots, framing.
 
 use crate::class::{
-    eq_lower, find, is_lws, is_text, is_token, parse_u64, split_while, trim, uri_run, word,
+    HIGH, ONES, eq_lower, equal_flags, find, in_range, is_lws, is_text, is_token, parse_u64,
+    split_while, trim, uri_run, word,
 };
 use crate::policy::{Limits, Transport};
 use crate::reject::{Rejection, Rule, reject};
@@ -433,9 +434,6 @@ fn no_line_end<'a>(rest: &'a [u8], limits: &Limits) -> Result<(), Rejection<'a>>
     Ok(())
 }
 
-const ONES: u64 = u64::from_le_bytes([0x01; 8]);
-const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
-
 /// Bit 7 of every byte of `x` whose low seven bits are below 0x20 or are 0x7f: every ASCII
 /// control byte (HT included), plus the bytes 0x80 to 0x9f and 0xff. The test is per byte, with
 /// no carries between bytes, so every flag is exact; the extra bytes only send a line to the
@@ -448,15 +446,6 @@ fn control_flags(x: u64) -> u64 {
     let m = x & LOW7;
     // `m + 0x60` reaches bit 7 from 0x20 up, `m + 1` only at 0x7f; neither carries out.
     (!m.wrapping_add(TO_SPACE) | m.wrapping_add(ONES)) & HIGH
-}
-
-/// Bit 7 of the bytes of `x` equal to `needle`; the lowest flag is exact, flags above it may be
-/// false (a borrow runs upwards only).
-#[allow(clippy::inline_always)] // a handful of word operations in the per-word loop
-#[inline(always)]
-fn equal_flags(x: u64, needle: u8) -> u64 {
-    let z = x ^ ONES.wrapping_mul(u64::from(needle));
-    z.wrapping_sub(ONES) & !z & HIGH
 }
 
 /// The line end inside a word `x` (at `chunk`, `base` bytes into `rest`) that holds a control
@@ -651,7 +640,7 @@ fn request_line_usual(line: &[u8]) -> Option<(&[u8], &[u8])> {
     }
     let keep = (1u64 << (8 * at)) - 1;
     let x = (w0 & keep) | (ONES.wrapping_mul(u64::from(b'A')) & !keep);
-    if x & HIGH != 0 || bytes_in(x, b'A', b'Z') != HIGH {
+    if x & HIGH != 0 || in_range(x, b'A', b'Z') != HIGH {
         return None;
     }
     let (head, version) = line.split_last_chunk::<8>()?;
@@ -965,16 +954,6 @@ fn split_known<'a>(line: &'a [u8], rest: &'a [u8]) -> Option<(&'a [u8], HeaderNa
     }
 }
 
-/// Bit 7 of each byte of `x` (all below 0x80) that lies in `lo..=hi`, exactly: no carries
-/// between bytes.
-#[allow(clippy::inline_always)] // a handful of word operations
-#[inline(always)]
-fn bytes_in(x: u64, lo: u8, hi: u8) -> u64 {
-    let at_least = x.wrapping_add(ONES.wrapping_mul(0x80 - u64::from(lo)));
-    let above = x.wrapping_add(ONES.wrapping_mul(0x7f - u64::from(hi)));
-    at_least & !above & HIGH
-}
-
 /// Whether the first `n` bytes of `x` (at most 8) are ASCII letters, digits or `-`, all RFC
 /// 3261 token characters.
 #[allow(clippy::inline_always)] // a handful of word operations
@@ -986,9 +965,9 @@ fn plain_name_bytes(x: u64, n: u32) -> bool {
     if x & HIGH != 0 {
         return false;
     }
-    let letter = bytes_in(x | ONES.wrapping_mul(0x20), b'a', b'z');
-    let digit = bytes_in(x, b'0', b'9');
-    let dash = bytes_in(x, b'-', b'-');
+    let letter = in_range(x | ONES.wrapping_mul(0x20), b'a', b'z');
+    let digit = in_range(x, b'0', b'9');
+    let dash = in_range(x, b'-', b'-');
     letter | digit | dash == HIGH
 }
 
