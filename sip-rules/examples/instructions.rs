@@ -1,33 +1,36 @@
 //! Runs `check_invite`, the `memchr` line-split baseline, `sdp-types` on the SDP body, or rsip +
-//! sdp-rs on the bench's Plivo INVITE many times. Two uses:
+//! sdp-rs on one INVITE of the benchmark corpus (`benches/shapes/`) many times. Two uses:
 //!
 //! Instruction counts under callgrind (stable on a loaded machine, unlike wall time); modes
-//! `check`, `split`, `sdp-types`, `rsip`:
+//! `check`, `split`, `sdp-types`, `rsip`, then a shape name (`list` prints them) and a count:
 //!
 //! ```sh
 //! cargo build --release -p sip-rules --example instructions
 //! valgrind --tool=callgrind --callgrind-out-file=/dev/null \
-//!     target/release/examples/instructions check 10000
+//!     target/release/examples/instructions check plivo 10000
 //! ```
 //!
-//! Subtract a run with `0` iterations and divide by the iteration count.
+//! Subtract a run with `0` iterations and divide by the iteration count;
+//! `sip-rules/benches/instructions.sh` does that for every shape and prints the table.
 //!
-//! Interleaved wall-clock timing (`interleaved ROUNDS`): each round times 2 000 iterations of
-//! each of the four in turn, so a load change on a shared machine hits all four alike; prints
-//! the median ns/op of each and the ratios.
+//! Interleaved wall-clock timing (`interleaved ROUNDS`): for each shape, each round times
+//! 2 000 iterations of `check` and of `split` in turn, so a load change on a shared machine hits
+//! both alike; prints the median ns/op of each and their ratio.
 
 // A failed setup is a failed measurement.
-#![allow(clippy::unwrap_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "../benches/shapes/mod.rs"]
+mod shapes;
 
 use std::hint::black_box;
 use std::net::IpAddr;
 use std::time::Instant;
 
-use sip_rules::{Acl, Header, Numbers, Policy, Status};
+use sip_rules::{Header, Policy, Status};
 
-const INVITE: &[u8] = include_bytes!("../tests/data/plivo_invite.sip");
-static NUMBERS: [&str; 1] = ["+14155550123"];
-const MODES: [&str; 4] = ["check", "split", "sdp-types", "rsip"];
+use shapes::{SHAPES, Shape};
+
 /// Iterations per timed batch in the interleaved mode.
 const BATCH: u64 = 2_000;
 
@@ -43,23 +46,25 @@ fn line_split(msg: &[u8]) -> u32 {
     acc
 }
 
-/// Runs `what` `n` times; returns how many runs succeeded.
-fn run(what: &str, n: u64, policy: &Policy<'_>, source: IpAddr, sdp: &[u8]) -> u64 {
-    let mut headers = [Header::EMPTY; 32];
+/// Runs `what` on `shape` `n` times; returns how many runs succeeded.
+fn run(what: &str, n: u64, policy: &Policy<'_>, source: IpAddr, shape: &Shape) -> u64 {
+    let msg = shape.bytes;
+    let sdp = shape.sdp();
+    let mut headers = [Header::EMPTY; 64];
     let mut ok = 0u64;
     for _ in 0..n {
         ok += u64::from(match what {
             "check" => matches!(
-                policy.check(source, black_box(INVITE), &mut headers),
+                policy.check(source, black_box(msg), &mut headers),
                 Ok(Status::Complete(_))
             ),
             "sdp-types" => sdp_types::Session::parse(black_box(sdp)).is_ok(),
-            "rsip" => {
-                let msg = rsip::SipMessage::try_from(black_box(INVITE)).unwrap();
-                let body = std::str::from_utf8(msg.body()).unwrap();
-                sdp_rs::SessionDescription::try_from(body).is_ok()
-            }
-            _ => line_split(black_box(INVITE)) != 0,
+            "rsip" => rsip::SipMessage::try_from(black_box(msg)).is_ok_and(|m| {
+                std::str::from_utf8(m.body())
+                    .is_ok_and(|b| sdp_rs::SessionDescription::try_from(b).is_ok())
+            }),
+            "split" => line_split(black_box(msg)) != 0,
+            other => panic!("unknown mode {other}"),
         });
     }
     ok
@@ -70,42 +75,48 @@ fn median(v: &mut [f64]) -> f64 {
     v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
+/// Nanoseconds per operation of one batch of `what`.
+fn batch(what: &str, policy: &Policy<'_>, shape: &Shape) -> f64 {
+    let source = shape.source();
+    let start = Instant::now();
+    let ok = run(what, BATCH, policy, source, shape);
+    assert_eq!(ok, BATCH, "{what} must succeed on {}", shape.name);
+    #[allow(clippy::cast_precision_loss)] // nanoseconds of a short batch
+    let ns = start.elapsed().as_nanos() as f64 / BATCH as f64;
+    ns
+}
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let what = args.next().unwrap_or_else(|| "check".into());
-    let n: u64 = args.next().map_or(10_000, |s| s.parse().unwrap());
-    let cidrs = ["18.214.109.128/25".parse().unwrap()];
-    let policy = Policy::new(Acl::Cidrs(&cidrs))
-        .with_numbers(Numbers::new(&NUMBERS).unwrap())
-        .require_e164_caller_id(true)
-        .require_telephone_event(true);
-    let source: IpAddr = "18.214.109.129".parse().unwrap();
-    let sdp = INVITE
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .and_then(|at| INVITE.get(at + 4..))
-        .unwrap();
-    if what != "interleaved" {
-        let ok = run(&what, n, &policy, source, sdp);
-        println!("{what} {n}: {ok}");
-        return;
-    }
-    let mut samples: Vec<Vec<f64>> = vec![Vec::new(); MODES.len()];
-    for _ in 0..n {
-        for (mode, times) in MODES.iter().zip(samples.iter_mut()) {
-            let start = Instant::now();
-            let ok = run(mode, BATCH, &policy, source, sdp);
-            #[allow(clippy::cast_precision_loss)] // nanoseconds of a short batch
-            times.push(start.elapsed().as_nanos() as f64 / BATCH as f64);
-            assert_eq!(ok, BATCH, "{mode} must succeed");
+    let cidrs = shapes::cidrs();
+    let policy = shapes::policy(&cidrs);
+    match what.as_str() {
+        "list" => {
+            for s in &SHAPES {
+                println!("{}\t{}\t{} bytes\t{}", s.name, s.what, s.bytes.len(), s.sdp().len());
+            }
         }
-    }
-    let medians: Vec<f64> = samples.iter_mut().map(|v| median(v)).collect();
-    let check = medians.first().copied().unwrap_or(f64::NAN);
-    for (mode, m) in MODES.iter().zip(&medians) {
-        println!(
-            "{mode:>10}: {m:8.0} ns/op  ({:.2}x check_invite)",
-            m / check
-        );
+        "interleaved" => {
+            let rounds: u64 = args.next().map_or(40, |s| s.parse().unwrap());
+            println!("| shape | check ns | split ns | check / split |");
+            println!("|---|---|---|---|");
+            for shape in &SHAPES {
+                let (mut check, mut split) = (Vec::new(), Vec::new());
+                for _ in 0..rounds {
+                    check.push(batch("check", &policy, shape));
+                    split.push(batch("split", &policy, shape));
+                }
+                let (c, s) = (median(&mut check), median(&mut split));
+                println!("| {} | {c:.0} | {s:.0} | {:.2} |", shape.name, c / s);
+            }
+        }
+        _ => {
+            let name = args.next().unwrap_or_else(|| "plivo".into());
+            let shape = shapes::by_name(&name).expect("a shape name (see `list`)");
+            let n: u64 = args.next().map_or(10_000, |s| s.parse().unwrap());
+            let ok = run(&what, n, &policy, shape.source(), shape);
+            println!("{what} {name} {n}: {ok}");
+        }
     }
 }

@@ -6,6 +6,11 @@
 mod corpus;
 mod plivo;
 mod props;
+mod shapes_corpus;
+
+/// The benchmark corpus, shared with the bench and the `instructions` example.
+#[path = "../../benches/shapes/mod.rs"]
+mod shapes;
 
 use sip_rules::{Accepted, Header, Policy, Rejection, Status};
 
