@@ -94,7 +94,13 @@ fn main() {
     match what.as_str() {
         "list" => {
             for s in &SHAPES {
-                println!("{}\t{}\t{} bytes\t{}", s.name, s.what, s.bytes.len(), s.sdp().len());
+                println!(
+                    "{}\t{}\t{} bytes\t{}",
+                    s.name,
+                    s.what,
+                    s.bytes.len(),
+                    s.sdp().len()
+                );
             }
         }
         "interleaved" => {

@@ -404,15 +404,27 @@ impl Policy<'_> {
                 ));
             }
         }
-        if let Some(accept) = k.accept
-            && is_sdp
-            && !value::accepts_sdp(accept).map_err(|why| reject(Rule::Syntax, why, accept))?
-        {
-            return Err(reject(
-                Rule::NotAcceptable,
-                "Accept excludes application/sdp",
-                accept,
-            ));
+        // Accept is a list header: its lines together are one list (RFC 3261 §7.3.1), so one of
+        // them accepting SDP is enough.
+        if is_sdp && let Some(first) = k.accept_values[0] {
+            let mut accepts = false;
+            each_value(
+                k.accept_values,
+                k.accept,
+                req.headers(),
+                HeaderName::Accept,
+                |_, v| {
+                    accepts |= value::accepts_sdp(v).map_err(|why| reject(Rule::Syntax, why, v))?;
+                    Ok(())
+                },
+            )?;
+            if !accepts {
+                return Err(reject(
+                    Rule::NotAcceptable,
+                    "Accept excludes application/sdp",
+                    first,
+                ));
+            }
         }
         // Step 9: SDP.
         let audio = if is_sdp && !body.is_empty() {

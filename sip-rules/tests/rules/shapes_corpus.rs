@@ -16,10 +16,21 @@ fn every_shape_is_accepted_by_the_bench_policy() {
             Ok(Status::Complete(call)) => call,
             other => panic!("{}: {other:?}", shape.name),
         };
-        assert_eq!(call.len(), shape.bytes.len(), "{}: Content-Length", shape.name);
+        assert_eq!(
+            call.len(),
+            shape.bytes.len(),
+            "{}: Content-Length",
+            shape.name
+        );
         assert!(call.number().is_some(), "{}: called number", shape.name);
-        assert!(call.from_number().is_some(), "{}: caller number", shape.name);
-        let audio = call.audio().unwrap_or_else(|| panic!("{}: no audio", shape.name));
+        assert!(
+            call.from_number().is_some(),
+            "{}: caller number",
+            shape.name
+        );
+        let audio = call
+            .audio()
+            .unwrap_or_else(|| panic!("{}: no audio", shape.name));
         assert!(audio.telephone_event(), "{}: telephone-event", shape.name);
         assert!(
             call.codecs()
@@ -40,7 +51,12 @@ fn the_bench_policy_still_refuses() {
         let mut headers = [Header::EMPTY; 64];
         let outside = "100.64.0.1".parse().unwrap();
         let verdict = policy.check(outside, shape.bytes, &mut headers);
-        assert_eq!(verdict.map(|_| ()).unwrap_err().status(), 403, "{}", shape.name);
+        assert_eq!(
+            verdict.map(|_| ()).unwrap_err().status(),
+            403,
+            "{}",
+            shape.name
+        );
     }
 }
 
