@@ -2,6 +2,9 @@
 //! rsip + sdp-rs (full message), sdp-types (the SDP body alone), and a baseline that only splits
 //! the message into lines with `memchr` and dispatches on each line's first byte.
 //!
+//! Then every shape of the benchmark corpus (`benches/shapes/`): the full check and the line
+//! split, one group per shape (`shape_NAME`).
+//!
 //! Run: `cargo bench -p sip-rules -- --warm-up-time 1 --measurement-time 3`
 
 // Test and bench helpers panic on purpose: a failed setup is a failed test.
@@ -11,6 +14,8 @@ use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use sip_rules::{Acl, Header, Numbers, Policy, Status};
+
+mod shapes;
 
 const INVITE: &[u8] = include_bytes!("../tests/data/plivo_invite.sip");
 static NUMBERS: [&str; 1] = ["+14155550123"];
@@ -76,5 +81,33 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench);
+/// Every shape of the corpus (`benches/shapes/`): the full check under the corpus policy and the
+/// line split baseline, one group per shape, throughput in bytes.
+fn corpus(c: &mut Criterion) {
+    let cidrs = shapes::cidrs();
+    let policy = shapes::policy(&cidrs);
+    for shape in &shapes::SHAPES {
+        let source = shape.source();
+        let mut headers = [Header::EMPTY; 64];
+        assert!(matches!(
+            policy.check(source, shape.bytes, &mut headers),
+            Ok(Status::Complete(_))
+        ));
+        let mut g = c.benchmark_group(format!("shape_{}", shape.name));
+        g.throughput(Throughput::Bytes(shape.bytes.len() as u64));
+        g.bench_function("check", |b| {
+            let mut headers = [Header::EMPTY; 64];
+            b.iter(|| {
+                let verdict = policy.check(source, black_box(shape.bytes), &mut headers);
+                black_box(verdict.is_ok())
+            });
+        });
+        g.bench_function("memchr_line_split", |b| {
+            b.iter(|| black_box(line_split(black_box(shape.bytes))));
+        });
+        g.finish();
+    }
+}
+
+criterion_group!(benches, bench, corpus);
 criterion_main!(benches);
