@@ -2,12 +2,12 @@
 //! type letter and each value is consumed in full; nothing is allocated.
 
 use core::fmt;
-use core::net::{Ipv4Addr, Ipv6Addr};
 
 use crate::class::{
     HIGH, ONES, as_str, digit_run, eq_lower, equal_flags, find, is_token, parse_u64, split_while,
     word,
 };
+use crate::host::{dotted_quad, hostname, ipv6};
 use crate::policy::{Codec, Limits};
 use crate::reject::{Rejection, Rule, reject};
 
@@ -453,48 +453,19 @@ fn connection_general(v: &[u8]) -> Result<&[u8], &'static str> {
         Some(n) => addr.get(..n).unwrap_or_default(),
         None => addr,
     };
+    // RFC 4566 (and RFC 8866) 5.7: a unicast address may be a fully qualified domain name
+    // under either address type. A name is read as an RFC 3261 `hostname`, whose top label
+    // starts with a letter, so a bad dotted quad (`300.1.1.1`) is never taken for a name.
     let valid = match ty {
-        b"IP4" => dotted_quad(addr) || as_str(addr).is_some_and(|t| t.parse::<Ipv4Addr>().is_ok()),
-        b"IP6" => as_str(addr).is_some_and(|t| t.parse::<Ipv6Addr>().is_ok()),
+        b"IP4" => dotted_quad(addr) || hostname(addr),
+        b"IP6" => ipv6(addr) || hostname(addr),
         _ => return Err("c= address type is neither IP4 nor IP6"),
     };
     if valid {
         Ok(addr)
     } else {
-        Err("c= address is not an IP address of its type")
+        Err("c= address is neither an address of its type nor a host name")
     }
-}
-
-/// The common IPv4 form without the standard parser: four parts of one to three digits, each at
-/// most 255, no leading zero. Everything it accepts `Ipv4Addr` accepts too; what it refuses goes
-/// to `Ipv4Addr`, which has the last word.
-fn dotted_quad(s: &[u8]) -> bool {
-    let mut rest = s;
-    for part in 0..4 {
-        // One to three digits, no leading zero, at most 255: three digits are compared with
-        // `255` digit by digit (the order of their values), fewer are always below it.
-        let after = match rest {
-            [
-                a @ b'1'..=b'9',
-                b @ b'0'..=b'9',
-                c @ b'0'..=b'9',
-                after @ ..,
-            ] => {
-                if (a, b, c) > (&b'2', &b'5', &b'5') {
-                    return false;
-                }
-                after
-            }
-            [b'1'..=b'9', b'0'..=b'9', after @ ..] | [b'0'..=b'9', after @ ..] => after,
-            _ => return false,
-        };
-        rest = match after {
-            [] => return part == 3,
-            [b'.', next @ ..] if part < 3 => next,
-            _ => return false,
-        };
-    }
-    false
 }
 
 /// Checks an `o=` value in one pass: exactly six fields separated by single spaces, none
@@ -581,7 +552,9 @@ pub(crate) fn check<'a>(
         return bad(incomplete, body);
     };
     match lines.read(line)? {
-        (b's', b"") => return bad("empty s= line", line),
+        // RFC 8866 5.3 asks for a non-empty name (one space when there is none), but RFC 5118
+        // 4.8 presents an offer with an empty `s=` as valid and the name is never read here:
+        // an empty one is accepted.
         (b's', _) => {}
         _ => return bad("SDP s= line missing", line),
     }
@@ -1205,12 +1178,7 @@ mod reference {
                     continue;
                 }
                 (2, _) => return bad("SDP o= line missing", line),
-                (3, b's') => {
-                    if value.is_empty() {
-                        return bad("empty s= line", line);
-                    }
-                    continue;
-                }
+                (3, b's') => continue,
                 (3, _) => return bad("SDP s= line missing", line),
                 _ => {}
             }
@@ -1512,7 +1480,8 @@ mod reference {
 #[cfg(test)]
 mod tests {
     extern crate std;
-    use super::{Ipv4Addr, dotted_quad, origin};
+    use super::{dotted_quad, origin};
+    use std::net::Ipv4Addr;
 
     /// The fast IPv4 check never accepts what the standard parser refuses.
     #[test]
