@@ -19,7 +19,7 @@
 
 use core::net::Ipv6Addr;
 
-use crate::class::{as_str, digit_run, find, trim_start};
+use crate::class::{HIGH, ONES, as_str, digit_run, find, in_range, trim_start};
 
 /// A failure: a fixed reason.
 pub(crate) type Fail = &'static str;
@@ -180,6 +180,65 @@ fn name_prefix(s: &[u8]) -> Option<&[u8]> {
     }
 }
 
+/// Per byte of `x`, bit 7 set where the byte is a name character, a dot, a `-`, a letter
+/// (in this order), exactly: the tests run on the low seven bits, and bytes from 0x80 up are
+/// none of them.
+#[allow(clippy::inline_always)] // a handful of word operations, twice per host
+#[inline(always)]
+fn name_flags(x: u64) -> (u64, u64, u64, u64) {
+    let high = x & HIGH;
+    let low = x & !HIGH;
+    let letter = in_range(low | ONES.wrapping_mul(0x20), b'a', b'z') & !high;
+    let digit = in_range(low, b'0', b'9') & !high;
+    let dash = in_range(low, b'-', b'-') & !high;
+    let dot = in_range(low, b'.', b'.') & !high;
+    (letter | digit | dash | dot, dot, dash, letter)
+}
+
+/// [`name_prefix`] for a name that ends within the first sixteen bytes of `s` (at least sixteen
+/// of them): the byte classes of both words at once, the label rules as tests on the flags of
+/// neighbouring bytes. Anything else goes to [`name_prefix`].
+#[allow(clippy::inline_always)] // measured: fewer instructions per check under callgrind
+#[inline(always)]
+fn name_words(s: &[u8]) -> Option<&[u8]> {
+    let (Some(a), Some(b)) = (
+        s.first_chunk::<8>(),
+        s.get(8..).and_then(<[u8]>::first_chunk::<8>),
+    ) else {
+        return name_prefix(s);
+    };
+    let (name0, dot0, dash0, letter0) = name_flags(u64::from_le_bytes(*a));
+    let (name1, dot1, dash1, letter1) = name_flags(u64::from_le_bytes(*b));
+    let end = match (!name0 & HIGH, !name1 & HIGH) {
+        (0, 0) => return name_prefix(s),
+        (0, f) => 8 + f.trailing_zeros() / 8,
+        (f, _) => f.trailing_zeros() / 8,
+    };
+    let last = end.checked_sub(1)?;
+    // The flags of the name's bytes only (`end` is at most 15).
+    let keep = (1u128 << (8 * end)) - 1;
+    let wide = |lo: u64, hi: u64| (u128::from(lo) | (u128::from(hi) << 64)) & keep;
+    let (dot, dash, letter) = (wide(dot0, dot1), wide(dash0, dash1), wide(letter0, letter1));
+    let sep = dot | dash;
+    let last_flag = 0x80u128 << (8 * last);
+    // An empty label, a label that starts or ends with `-`, a name that starts with either.
+    let bad = (dot & (sep >> 8)) | (dash & (dot >> 8)) | (sep & 0x80) | (dash & last_flag);
+    if bad != 0 {
+        return None;
+    }
+    // The top label starts after the last dot that is not a final one, and with a letter.
+    let inner_dots = dot & !last_flag;
+    let top = if inner_dots == 0 {
+        0
+    } else {
+        inner_dots.ilog2() / 8 + 1
+    };
+    if (letter >> (8 * top)) & 0x80 == 0 {
+        return None;
+    }
+    s.get(end as usize..)
+}
+
 /// Reads a dotted quad ([`dotted_quad`]) at the start of `s`; returns what follows it, `None`
 /// when what follows could still belong to a host name (a letter, digit, `-` or `.`).
 #[allow(clippy::inline_always)] // measured: fewer instructions per check under callgrind
@@ -212,12 +271,11 @@ fn quad_prefix(s: &[u8]) -> Option<&[u8]> {
 /// Reads `host [":" port]` at the start of `s` for the usual hosts (a dotted quad or a host
 /// name, no white space); returns what follows, `None` for anything else, which the general
 /// path then reads (and names the fault of).
-#[allow(clippy::inline_always)] // measured: fewer instructions per check under callgrind
-#[inline(always)]
+#[inline(never)] // measured: fewer instructions per check under callgrind than inlined
 fn usual_hostport(s: &[u8]) -> Option<&[u8]> {
     let rest = match s.first() {
-        Some(b'0'..=b'9') => quad_prefix(s).or_else(|| name_prefix(s))?,
-        _ => name_prefix(s)?,
+        Some(b'0'..=b'9') => quad_prefix(s).or_else(|| name_words(s))?,
+        _ => name_words(s)?,
     };
     let Some((b':', digits)) = rest.split_first() else {
         return Some(rest);
@@ -435,7 +493,7 @@ pub(crate) mod tests {
         /// every length, IPv6 references with and without brackets, stray bytes.
         #[test]
         fn uri_hostport_agrees_with_oracle(
-            s in "([a-z0-9-]{0,4}\\.){0,3}[a-zA-Z0-9-]{0,5}\\.?(:[0-9a]{0,6})?([;?].{0,3})?|([0-9]{1,3}\\.){2,4}[0-9]{0,3}(:[0-9]{1,6})?|\\[?[0-9a-f:.]{0,20}\\]?(:[0-9]{0,6})?|[a-z$_.:%\\[\\] ]{0,10}"
+            s in "([a-zA-Z0-9-]{0,7}\\.){0,4}[a-z0-9-]{0,9}\\.?(:[0-9]{1,6})?;[a-z=;]{0,16}|([a-z0-9-]{0,4}\\.){0,3}[a-zA-Z0-9-]{0,5}\\.?(:[0-9a]{0,6})?([;?].{0,3})?|([0-9]{1,3}\\.){2,4}[0-9]{0,3}(:[0-9]{1,6})?|\\[?[0-9a-f:.]{0,20}\\]?(:[0-9]{0,6})?|[a-z$_.:%\\[\\] ]{0,10}"
         ) {
             proptest::prop_assert_eq!(super::uri_hostport(s.as_bytes()).is_ok(), uri_oracle(&s), "{}", s);
         }
