@@ -280,13 +280,27 @@ fn usual_hostport(s: &[u8]) -> Option<&[u8]> {
     let Some((b':', digits)) = rest.split_first() else {
         return Some(rest);
     };
-    let n = digits
-        .iter()
-        .take(6)
-        .take_while(|b| b.is_ascii_digit())
-        .count();
-    let (p, tail) = digits.split_at_checked(n)?;
-    port(p).then_some(tail)
+    // The usual port, four or five digits, compared as their values do with 65535.
+    match digits {
+        [d1, d2, d3, d4, tail @ ..]
+            if [d1, d2, d3, d4].iter().all(|x| x.is_ascii_digit())
+                && !tail.first().is_some_and(u8::is_ascii_digit) =>
+        {
+            Some(tail)
+        }
+        [d1, d2, d3, d4, d5, tail @ ..]
+            if [d1, d2, d3, d4, d5].iter().all(|x| x.is_ascii_digit())
+                && (*d1, *d2, *d3, *d4, *d5) <= (b'6', b'5', b'5', b'3', b'5')
+                && !tail.first().is_some_and(u8::is_ascii_digit) =>
+        {
+            Some(tail)
+        }
+        _ => {
+            let n = digit_run(digits);
+            let (p, tail) = digits.split_at_checked(n)?;
+            port(p).then_some(tail)
+        }
+    }
 }
 
 /// Reads a `hostport` at the start of `s`, any form; returns what follows it. With `sws`, white
