@@ -547,7 +547,7 @@ mod numbers_tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(6000))]
+        #![proptest_config(ProptestConfig::with_cases(1500))]
 
         /// Lists of numbers of every length, and numbers near them (the same, one digit
         /// changed, longer, shorter, without `+`), found as the slice comparison finds them.

@@ -766,7 +766,7 @@ mod tests {
     }
 
     proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1500))]
 
         /// `e164` agrees with the byte-at-a-time check on number-like user parts.
         #[test]
@@ -780,7 +780,7 @@ mod tests {
     }
 
     proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(6000))]
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1500))]
 
         /// The whole-number shortcut of `e164` agrees with the byte loop on numbers of 6 to 16
         /// digits with the bytes next to the digits (`/`, `:`) and leading zeros mixed in.
@@ -833,7 +833,7 @@ mod tests {
     }
 
     proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(6000))]
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1500))]
 
         /// The in-place `sip:user@host` shortcut of `uri` gives the parts and faults of the
         /// general parse.
@@ -850,7 +850,7 @@ mod tests {
     }
 
     proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(8000))]
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1500))]
 
         /// The E.164 user part shortcut of `uri_parts` gives the parts and faults of the
         /// general parse, and the number `e164` finds in its user part under either `+` rule;
@@ -894,7 +894,7 @@ mod tests {
     }
 
     proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(8000))]
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1500))]
 
         /// Measuring the digits of `<sip:+...` first ends the URI where the plain run does, and
         /// the digit run handed on gives `uri_parts_run` what `uri_parts` finds on its own.
@@ -915,7 +915,7 @@ mod tests {
     }
 
     proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(6000))]
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1500))]
 
         /// The one search of `headers_and_ascii_tail` tells of `?` as `has_headers` does, and
         /// an ASCII tail is the URI's own last `tail_len` bytes, all ASCII.
@@ -938,7 +938,7 @@ mod tests {
     }
 
     proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(6000))]
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1500))]
 
         /// A user part `uri_parts` tells E.164 leaves an ASCII head before its tail (the
         /// Request-URI's UTF-8 check skips it).
@@ -1088,7 +1088,7 @@ mod tests {
     }
 
     proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1500))]
 
         /// The `SIP/2.0/` shortcut reads Via values as the token-by-token path does.
         #[test]
@@ -1100,7 +1100,7 @@ mod tests {
     }
 
     proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1500))]
 
         /// The word-skipping Call-ID check agrees with a byte loop.
         #[test]
@@ -1119,7 +1119,7 @@ mod tests {
     }
 
     proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(6000))]
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1500))]
 
         /// The transport shortcut and the exact host and parameter runs read Via values as the
         /// token-by-token path does, near misses of the usual shape included.
@@ -1170,7 +1170,7 @@ mod tests {
     }
 
     proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4000))]
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1500))]
 
         /// `quoted` agrees with the byte loop on display names with and without escapes.
         #[test]
@@ -1244,7 +1244,7 @@ mod tests {
     }
 
     proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(6000))]
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1500))]
 
         /// Reading a known name without the token scan finds what `params` finds, near misses
         /// of the name (longer, shorter, other case, white space, values) included.
@@ -1305,7 +1305,7 @@ mod tests {
     }
 
     proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(6000))]
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1500))]
 
         /// The `number INVITE` shortcut reads CSeq values as the general path does, slices
         /// included.
