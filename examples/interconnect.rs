@@ -263,6 +263,7 @@ fn check_sample_invite(ic: &Interconnect, inputs: &Inputs) {
          To: <sip:{to}@{sbc}>\r\n\
          Call-ID: sample-call@{source}\r\n\
          CSeq: 1 INVITE\r\n\
+         Contact: <sip:+12025550199@{source}:5060>\r\n\
          Content-Type: application/sdp\r\n\
          Content-Length: {}\r\n\r\n{sdp}",
         sdp.len(),

@@ -96,7 +96,8 @@ impl<'a> Accepted<'a> {
         text(self.call_id)
     }
 
-    /// The Max-Forwards value (at least 1).
+    /// The Max-Forwards value (at least 1; 70, what a proxy adds, when an RFC 2543 peer sent
+    /// none and the policy allows it).
     pub const fn max_forwards(&self) -> u8 {
         self.max_forwards
     }
@@ -150,6 +151,46 @@ fn header_str<'a>(
     v: Option<&'a [u8]>,
 ) -> Result<&'a [u8], Rejection<'a>> {
     v.ok_or(reject(Rule::Syntax, name_for_missing, b""))
+}
+
+/// Checks the Contact of an INVITE, the remote target of the dialog: present (RFC 2543 peers
+/// may leave it out) and exactly one SIP or SIPS URI (RFC 3261 8.1.1.8), in `<>` when it
+/// carries parameters or headers of its own (20.10; [`value::name_addr`] tells).
+// Out of line: a walk over the slots, once per INVITE, that needs registers of its own.
+#[inline(never)]
+fn contact<'a>(headers: &[Header<'a>], rfc2543: bool) -> Result<(), Rejection<'a>> {
+    let mut found: Option<&'a [u8]> = None;
+    for h in headers {
+        if h.known() == HeaderName::Contact && found.replace(h.value()).is_some() {
+            return Err(reject(
+                Rule::Syntax,
+                "more than one Contact in an INVITE",
+                h.value(),
+            ));
+        }
+    }
+    let Some(v) = found else {
+        if rfc2543 {
+            return Ok(());
+        }
+        return Err(reject(Rule::Syntax, "Contact header missing", b""));
+    };
+    let (addr, rest) = value::name_addr(v).map_err(|why| reject(Rule::Syntax, why, v))?;
+    if !rest.is_empty() {
+        return Err(reject(
+            Rule::Syntax,
+            "more than one Contact in an INVITE",
+            v,
+        ));
+    }
+    if addr.parsed.scheme != Scheme::Sip {
+        return Err(reject(
+            Rule::Syntax,
+            "Contact of an INVITE is not a SIP or SIPS URI",
+            addr.uri,
+        ));
+    }
+    Ok(())
 }
 
 /// Checks that `s` is UTF-8 (ASCII in the common case, checked a word at a time), the ASCII
@@ -278,14 +319,20 @@ impl Policy<'_> {
         if !rest.is_empty() {
             return Err(reject(Rule::Syntax, "more than one address in From", from));
         }
-        if from_addr.tag.is_none_or(<[u8]>::is_empty) {
-            return Err(reject(Rule::Syntax, "From has no tag", from));
+        // RFC 2543 peers send no tag; an empty one (`;tag`) is malformed either way.
+        match from_addr.tag {
+            Some(t) if !t.is_empty() => {}
+            None if self.rfc2543() => {}
+            _ => return Err(reject(Rule::Syntax, "From has no tag", from)),
         }
         let from_uri = from_addr.parsed;
         let to = header_str("To header missing", k.to)?;
         let (_, rest) = value::name_addr(to).map_err(|why| reject(Rule::Syntax, why, to))?;
         if !rest.is_empty() {
             return Err(reject(Rule::Syntax, "more than one address in To", to));
+        }
+        if req.method() == b"INVITE" {
+            contact(req.headers(), self.rfc2543())?;
         }
         let call_id = header_str("Call-ID header missing", k.call_id)?;
         value::call_id(call_id).map_err(|why| reject(Rule::Syntax, why, call_id))?;
@@ -299,8 +346,15 @@ impl Policy<'_> {
                 cseq_method,
             ));
         }
-        let mf = header_str("Max-Forwards header missing", k.max_forwards)?;
-        let max_forwards = value::max_forwards(mf).map_err(|why| reject(Rule::Syntax, why, mf))?;
+        let (mf, max_forwards) = match k.max_forwards {
+            Some(mf) => (
+                mf,
+                value::max_forwards(mf).map_err(|why| reject(Rule::Syntax, why, mf))?,
+            ),
+            // What a proxy adds to a request without one (RFC 3261 16.6 step 3).
+            None if self.rfc2543() => (&b""[..], 70),
+            None => return Err(reject(Rule::Syntax, "Max-Forwards header missing", b"")),
+        };
         let is_sdp = match k.content_type {
             Some(ct) => {
                 value::is_sdp_media_type(ct).map_err(|why| reject(Rule::Syntax, why, ct))?

@@ -11,9 +11,13 @@
 //! 1. message size over [`Limits::max_message_size`]: 513;
 //! 2. source address outside the policy's [`Acl`]: 403;
 //! 3. request line (method token, Request-URI, exactly `SIP/2.0`, else 505), headers (Via with a
-//!    branch, From with a tag, To, Call-ID, `CSeq` matching the method, Max-Forwards; single-value
-//!    headers at most once; compact forms; any case; folding), Content-Length against the body,
-//!    anything malformed: 400; a Request-URI scheme other than `sip`, `sips`, `tel`: 416;
+//!    branch, From with a tag, To, Call-ID, `CSeq` matching the method, Max-Forwards, for an
+//!    INVITE one Contact with a SIP or SIPS URI; single-value headers at most once; compact
+//!    forms; any case; folding), every SIP URI's and the Via sent-by's RFC 3261 `hostport`
+//!    (host name, IPv4 address or `[IPv6 address]`, port up to 65535), Content-Length against the
+//!    body, anything malformed: 400; a Request-URI scheme other than `sip`, `sips`, `tel`: 416
+//!    ([`Policy::allow_rfc2543`] lets in a missing Via branch, From tag, Max-Forwards and
+//!    Contact);
 //! 4. a method other than INVITE: 405;
 //! 5. Max-Forwards 0: 483;
 //! 6. Request-URI user part not E.164: 484; not one of the policy's [`Numbers`]: 404;
@@ -40,6 +44,7 @@
 //!      To: <sip:+14155550123@sbc.example.net>\r\n\
 //!      Call-ID: a84b4c76e66710\r\n\
 //!      CSeq: 314159 INVITE\r\n\
+//!      Contact: <sip:+12025550199@203.0.113.5:5060>\r\n\
 //!      Content-Type: application/sdp\r\n\
 //!      Content-Length: {}\r\n\r\n{sdp}",
 //!     sdp.len()
@@ -78,6 +83,7 @@
 mod cidr;
 mod class;
 mod head;
+mod host;
 mod invite;
 mod policy;
 mod reject;

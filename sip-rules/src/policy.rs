@@ -295,6 +295,7 @@ pub struct Policy<'p> {
     e164_request_uri: bool,
     e164_caller: bool,
     via_branch: bool,
+    rfc2543: bool,
     sdp: bool,
     codec: Option<Codec>,
     telephone_event: bool,
@@ -314,6 +315,7 @@ impl<'p> Policy<'p> {
             e164_request_uri: true,
             e164_caller: false,
             via_branch: true,
+            rfc2543: false,
             sdp: true,
             codec: Some(Codec::PCMU),
             telephone_event: false,
@@ -323,7 +325,8 @@ impl<'p> Policy<'p> {
     }
 
     /// Only the protocol rules: any source, any Request-URI, no SDP requirement (an SDP body is
-    /// still validated), no Via branch requirement (RFC 2543 peers), UDP, default limits.
+    /// still validated), RFC 2543 peers accepted ([`Policy::allow_rfc2543`]: no Via branch, From
+    /// tag or Max-Forwards needed), UDP, default limits.
     pub const fn permissive() -> Policy<'static> {
         Policy {
             acl: Acl::Any,
@@ -332,6 +335,7 @@ impl<'p> Policy<'p> {
             e164_request_uri: false,
             e164_caller: false,
             via_branch: false,
+            rfc2543: true,
             sdp: false,
             codec: None,
             telephone_event: false,
@@ -377,10 +381,43 @@ impl<'p> Policy<'p> {
         self
     }
 
-    /// Whether the topmost Via must carry a `branch` parameter (else 400).
+    /// Whether the topmost Via must carry a `branch` parameter (else 400). This alone does not
+    /// let RFC 2543 peers in: they also send no From tag and often no Max-Forwards, which
+    /// [`Policy::allow_rfc2543`] accepts.
     #[must_use]
     pub const fn require_via_branch(mut self, on: bool) -> Self {
         self.via_branch = on;
+        self
+    }
+
+    /// Whether requests from RFC 2543 peers are accepted (RFC 3261 keeps them working: 8.1.1.7,
+    /// 8.2.2.2 and 16.6 step 3, RFC 4475 3.4.1): a topmost Via without a branch, a From without a
+    /// tag, and no Max-Forwards, which then reads as the 70 a proxy adds (RFC 3261 16.6 step 3).
+    /// `allow_rfc2543(on)` also sets [`Policy::require_via_branch`] to `!on`. Off by default,
+    /// on in [`Policy::permissive`].
+    ///
+    /// ```
+    /// use sip_rules::{Acl, Header, Policy, Status};
+    /// let msg = b"INVITE sip:+14155550123@sbc.example.net SIP/2.0\r\n\
+    ///     Via: SIP/2.0/UDP 203.0.113.5\r\n\
+    ///     From: <sip:+12025550199@203.0.113.5>\r\n\
+    ///     To: <sip:+14155550123@sbc.example.net>\r\n\
+    ///     Call-ID: a84b4c76e66710\r\n\
+    ///     CSeq: 1 INVITE\r\n\r\n";
+    /// let policy = Policy::new(Acl::Any).require_sdp(false);
+    /// let mut headers = [Header::EMPTY; 16];
+    /// let source = "203.0.113.5".parse().unwrap();
+    /// assert_eq!(policy.check(source, msg, &mut headers).unwrap_err().status(), 400);
+    /// let old = policy.allow_rfc2543(true);
+    /// let Ok(Status::Complete(call)) = old.check(source, msg, &mut headers) else {
+    ///     panic!("an RFC 2543 INVITE is accepted")
+    /// };
+    /// assert_eq!(call.max_forwards(), 70);
+    /// ```
+    #[must_use]
+    pub const fn allow_rfc2543(mut self, on: bool) -> Self {
+        self.rfc2543 = on;
+        self.via_branch = !on;
         self
     }
 
@@ -449,6 +486,11 @@ impl<'p> Policy<'p> {
         self.via_branch
     }
 
+    /// Whether RFC 2543 peers are accepted (no From tag or Max-Forwards needed).
+    pub const fn rfc2543(&self) -> bool {
+        self.rfc2543
+    }
+
     /// Whether an SDP offer is required.
     pub const fn sdp_required(&self) -> bool {
         self.sdp
@@ -505,7 +547,7 @@ mod numbers_tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(6000))]
+        #![proptest_config(ProptestConfig::with_cases(1500))]
 
         /// Lists of numbers of every length, and numbers near them (the same, one digit
         /// changed, longer, shorter, without `+`), found as the slice comparison finds them.

@@ -23,6 +23,10 @@ const EXPECTED: &[(&str, u16, Option<Rule>)] = &[
     ("longreq", 200, None),
     ("baddate", 200, None),
     ("invut", 200, None),
+    // RFC 4475 3.4.1: an RFC 2543 INVITE (no Via branch, From tag, Max-Forwards or
+    // Content-Length), to accept when keeping RFC 2543 compatibility, as the permissive policy
+    // does (`Policy::allow_rfc2543`).
+    ("inv2543", 200, None),
     // Valid requests that are not INVITEs: parsed, then refused by method.
     ("intmeth", 405, Some(Rule::Method)),
     ("escnull", 405, Some(Rule::Method)),
@@ -71,7 +75,6 @@ const EXPECTED: &[(&str, u16, Option<Rule>)] = &[
     ("multi01", 400, Some(Rule::Syntax)),
     ("mcl01", 400, Some(Rule::Syntax)),
     ("sdp01", 406, Some(Rule::NotAcceptable)),
-    ("inv2543", 400, Some(Rule::Syntax)),
     ("test", 400, Some(Rule::Syntax)),
 ];
 
@@ -129,6 +132,25 @@ fn interconnect_policy_rejects_every_corpus_message_without_panicking() {
             }
         }
     }
+}
+
+/// Without RFC 2543 compatibility, `inv2543` is refused for its first RFC 3261 fault.
+#[test]
+fn inv2543_needs_rfc2543_compatibility() {
+    let msg = load("inv2543");
+    let strict = Policy::permissive().allow_rfc2543(false);
+    let err = run(&strict, &msg).unwrap_err();
+    assert_eq!(
+        (err.status(), err.reason()),
+        (400, "topmost Via has no branch")
+    );
+    let no_branch_needed = strict.require_via_branch(false);
+    let err = run(&no_branch_needed, &msg).unwrap_err();
+    assert_eq!((err.status(), err.reason()), (400, "From has no tag"));
+    let Ok(Status::Complete(a)) = run(&Policy::permissive(), &msg) else {
+        panic!("inv2543 must be accepted by the permissive policy")
+    };
+    assert_eq!(a.max_forwards(), 70);
 }
 
 #[test]

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::too_many_lines)]
 
 mod corpus;
+mod foreign;
 mod plivo;
 mod props;
 mod shapes_corpus;

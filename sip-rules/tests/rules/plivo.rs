@@ -174,6 +174,129 @@ fn each_single_fault_gets_its_status() {
             400,
         ),
         ("t=0 0\r\n", "", 400),
+        // RFC 3261 hostport in every URI the rules read, and the Via sent-by.
+        ("sbc.example.net:5060;user=phone SIP", "host:abc SIP", 400),
+        ("sbc.example.net:5060;user=phone SIP", "host:65536 SIP", 400),
+        (
+            "sbc.example.net:5060;user=phone SIP",
+            "[2001:db8::10 SIP",
+            400,
+        ),
+        (
+            "sbc.example.net:5060;user=phone SIP",
+            "bi$loxi.example.com SIP",
+            400,
+        ),
+        (
+            "sbc.example.net:5060;user=phone SIP",
+            "2001:db8::10 SIP",
+            400,
+        ),
+        (
+            "sbc.example.net:5060;user=phone SIP",
+            "[2001:db8::10] SIP",
+            200,
+        ),
+        (
+            "sbc.example.net:5060;user=phone SIP",
+            "[2001:db8::10]:5070 SIP",
+            200,
+        ),
+        (
+            "sbc.example.net:5060;user=phone SIP",
+            "sbc.example.net. SIP",
+            200,
+        ),
+        ("sbc.example.net:5060;user=phone SIP", "a..b SIP", 400),
+        (
+            "To: <sip:+14155550123@sbc.example.net",
+            "To: <sip:+14155550123@host:abc",
+            400,
+        ),
+        (
+            "To: <sip:+14155550123@sbc.example.net",
+            "To: <sip:+14155550123@[2001:db8::10",
+            400,
+        ),
+        (
+            "To: <sip:+14155550123@sbc.example.net",
+            "To: <sip:+14155550123@bi$loxi.example.com",
+            400,
+        ),
+        (
+            "To: <sip:+14155550123@sbc.example.net",
+            "To: <sip:+14155550123@2001:db8::10",
+            400,
+        ),
+        (
+            "@18.214.109.129;user=phone>;tag",
+            "@18.214.109.129:x;user=phone>;tag",
+            400,
+        ),
+        (
+            "P-Asserted-Identity: <sip:+12025550199@18",
+            "P-Asserted-Identity: <sip:+12025550199@-18",
+            400,
+        ),
+        ("UDP 18.214.109.129:5060;", "UDP host:abc;", 400),
+        ("UDP 18.214.109.129:5060;", "UDP [2001:db8::9:1;", 400),
+        ("UDP 18.214.109.129:5060;", "UDP [2001:db8::9:1]:5060;", 200),
+        (
+            "UDP 18.214.109.129:5060;",
+            "UDP 18.214.109.129 : 5060;",
+            200,
+        ),
+        ("UDP 18.214.109.129:5060;", "UDP 18.214.109.256:5060;", 400),
+        // Contact: the remote target, one SIP or SIPS URI (RFC 3261 8.1.1.8, 20.10).
+        (
+            "Contact: <sip:+12025550199@18.214.109.129:5060;",
+            "Contact: <sip:+12025550199@18.214.109.129:5060",
+            400,
+        ),
+        (
+            "Contact: <sip:+12025550199@18.214.109.129:5060;transport=udp>",
+            "Contact: sip:+12025550199@18.214.109.129?x=y",
+            400,
+        ),
+        (
+            "Contact: <sip:+12025550199@18.214.109.129:5060;transport=udp>",
+            "Contact: <sip:+12025550199@18.214.109.129?x=y>",
+            200,
+        ),
+        (
+            "Contact: <sip:+12025550199@18.214.109.129:5060;transport=udp>",
+            "Contact: sip:+12025550199@18.214.109.129;transport=udp",
+            200,
+        ),
+        ("Contact: <sip:", "Contact: <tel:", 400),
+        ("Contact: <sip:", "Contact: <http:", 400),
+        ("Contact: <sip:", "Contact: <sips:", 200),
+        (
+            "Contact: <sip:+12025550199@18.214.109.129:5060;transport=udp>",
+            "Contact: *",
+            400,
+        ),
+        (
+            "Contact: <sip:+12025550199@18.214.109.129:5060;transport=udp>",
+            "Contact: <sip:a@b>, <sip:c@d>",
+            400,
+        ),
+        ("Contact: <sip:", "m: <sip:a@b>\r\nContact: <sip:", 400),
+        (
+            "Contact: <sip:",
+            "Contact: <sip:+1@bad_host>\r\nX-Contact: <sip:",
+            400,
+        ),
+        (
+            "Contact: <sip:+12025550199@18.214.109.129:5060;transport=udp>\r\n",
+            "",
+            400,
+        ),
+        (
+            "Contact: <sip:+12025550199@18.214.109.129:5060;transport=udp>",
+            "m: <sip:+12025550199@18.214.109.129>",
+            200,
+        ),
         ("a=sendrecv\r\n", "a=sendrecv\r\na=rtpmap:10", 400),
     ];
     let mut wrong = Vec::new();
