@@ -10,9 +10,11 @@
 //! # The To-tag
 //! A stateless server keeps no record of the tags it gave, so the tag is computed from the
 //! request: the 64-bit FNV-1a hash of [`Answer::with_tag_key`]'s key, the `Call-ID`, the first
-//! `Via`, the `From` and the `CSeq`, as sixteen hex digits. A retransmission of a request gets
-//! the same tag (RFC 3261 §8.2.6.2 asks for that), two requests of different transactions get
-//! different tags with overwhelming probability. FNV-1a is not a keyed cryptographic hash: the
+//! `Via`, the `From` and the `CSeq` number, as sixteen hex digits. A retransmission of a request
+//! gets the same tag (RFC 3261 §8.2.6.2 asks for that), two requests of different transactions
+//! get different tags with overwhelming probability, and the `ACK` of a refused INVITE, which
+//! repeats its top `Via`, `From`, `Call-ID` and `CSeq` number (RFC 3261 §17.1.1.3), carries the
+//! tag a stateless server can recompute: [`Answer::is_own_ack`] tells it to absorb that `ACK`. FNV-1a is not a keyed cryptographic hash: the
 //! key separates deployments but does not make tags unpredictable, so nothing may rely on a tag
 //! being secret (RFC 3261 §19.3 asks for tags random enough to be unique, which this is; the
 //! tag of a final non-2xx response never builds a dialog).
@@ -55,7 +57,7 @@
 
 use core::fmt;
 
-use crate::class::eq_lower;
+use crate::class::{eq_lower, trim};
 use crate::head::HeaderName;
 use crate::reject::Rejection;
 use crate::wire::{
@@ -256,14 +258,30 @@ impl<'c> Answer<'c> {
         w.finish().map(Some).map_err(|needed| TooSmall { needed })
     }
 
+    /// Whether `request` is the `ACK` of a non-2xx response this answer wrote: an `ACK` whose
+    /// To-tag is the tag [`Answer::write`] gives its INVITE (same key, `Call-ID`, top `Via`,
+    /// `From` and `CSeq` number). A stateless server absorbs such an `ACK` instead of forwarding
+    /// it (RFC 3261 §17.2.1: the `ACK` of a non-2xx response belongs to its transaction).
+    pub fn is_own_ack(&self, request: &[u8]) -> bool {
+        let Some(copied) = Copied::read_any(request) else {
+            return false;
+        };
+        copied.ack
+            && param(header_params(copied.to), b"tag").is_some_and(|t| t == hex16(self.tag(&copied)))
+    }
+
     /// The To-tag of a request (see the module documentation).
     fn tag(&self, copied: &Copied<'_>) -> u64 {
         let mut h = fnv1a(FNV_BASIS, &self.tag_key.to_le_bytes());
+        let number = trim(copied.cseq)
+            .split(|b| !b.is_ascii_digit())
+            .next()
+            .unwrap_or_default();
         for part in [
             copied.call_id,
             copied.vias.first().copied().unwrap_or_default(),
             copied.from,
-            copied.cseq,
+            number,
         ] {
             h = fnv1a(h, part);
             h = fnv1a(h, &[0]);
@@ -311,16 +329,19 @@ struct Copied<'a> {
     call_id: &'a [u8],
     cseq: &'a [u8],
     after_start: usize,
+    ack: bool,
 }
 
 impl<'a> Copied<'a> {
     /// The headers of an answerable request, `None` for a message that is not one.
     fn read(request: &'a [u8]) -> Option<Self> {
+        Self::read_any(request).filter(|c| !c.ack)
+    }
+
+    /// [`Copied::read`], an `ACK` included.
+    fn read_any(request: &'a [u8]) -> Option<Self> {
         let (line, after_start) = start_line(request)?;
-        let method = method(line)?;
-        if method == b"ACK" {
-            return None;
-        }
+        let ack = method(line)? == b"ACK";
         let mut vias = [b"".as_slice(); MAX_VIAS];
         let mut via_count = 0;
         let mut single: [Option<&[u8]>; 4] = [None; 4];
@@ -360,6 +381,7 @@ impl<'a> Copied<'a> {
             call_id,
             cseq,
             after_start,
+            ack,
         })
     }
 }
@@ -441,6 +463,21 @@ mod tests {
             assert!(!r.contains("Content-Type"), "{r}");
         }
         assert!(answer(&Answer::DEFAULT, REQUEST, 99).starts_with("SIP/2.0 500 "));
+    }
+
+    #[test]
+    fn the_ack_of_our_answer_is_recognised() {
+        let r = answer(&Answer::DEFAULT, REQUEST, 404);
+        let to = r.split("\r\n").find(|l| l.starts_with("To: ")).unwrap();
+        let text = std::str::from_utf8(REQUEST).unwrap();
+        let ack = text
+            .replacen("INVITE sip:", "ACK sip:", 1)
+            .replace("t: <sip:+14155550123@sbc.example.net>", to)
+            .replace("CSeq: 1\r\n  INVITE", "CSeq: 1 ACK");
+        assert!(Answer::DEFAULT.is_own_ack(ack.as_bytes()), "{ack}");
+        assert!(!Answer::DEFAULT.with_tag_key(1).is_own_ack(ack.as_bytes()));
+        assert!(!Answer::DEFAULT.is_own_ack(ack.replace("CSeq: 1 ACK", "CSeq: 2 ACK").as_bytes()));
+        assert!(!Answer::DEFAULT.is_own_ack(ack.replacen("ACK sip:", "BYE sip:", 1).as_bytes()));
     }
 
     #[test]
