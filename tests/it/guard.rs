@@ -113,13 +113,19 @@ fn refused_invite_is_answered_with_its_headers() {
     assert_eq!(header(&resp, "Call-ID"), header(&req, "Call-ID"));
     assert_eq!(header(&resp, "CSeq"), header(&req, "CSeq"));
     let to = header(&resp, "To");
-    assert!(to[0].starts_with("<sip:+14155550999@sbc.example.net>;tag="), "{resp}");
+    assert!(
+        to[0].starts_with("<sip:+14155550999@sbc.example.net>;tag="),
+        "{resp}"
+    );
     assert!(resp.ends_with("\r\nContent-Length: 0\r\n\r\n"));
 
     // Its ACK is absorbed: nothing reaches the upstream. An OPTIONS gets 405 with Allow.
     let ack = req
         .replacen("INVITE sip:", "ACK sip:", 1)
-        .replace("To: <sip:+14155550999@sbc.example.net>", &format!("To: {}", to[0]))
+        .replace(
+            "To: <sip:+14155550999@sbc.example.net>",
+            &format!("To: {}", to[0]),
+        )
         .replace("CSeq: 314159 INVITE", "CSeq: 314159 ACK")
         .replace("Content-Type: application/sdp\r\n", "");
     c.send_to(ack.as_bytes(), rig.guard).unwrap();
@@ -128,7 +134,10 @@ fn refused_invite_is_answered_with_its_headers() {
         .replace("314160 BYE", "1 OPTIONS");
     c.send_to(options.as_bytes(), rig.guard).unwrap();
     let (resp, _) = recv(&c);
-    assert!(resp.starts_with("SIP/2.0 405 Method Not Allowed\r\n"), "{resp}");
+    assert!(
+        resp.starts_with("SIP/2.0 405 Method Not Allowed\r\n"),
+        "{resp}"
+    );
     assert_eq!(header(&resp, "Allow"), ["INVITE, ACK, CANCEL, BYE"]);
     // Then a BYE, which does reach the upstream: the ACK before it did not.
     c.send_to(bye("after-ack").as_bytes(), rig.guard).unwrap();
@@ -154,7 +163,9 @@ fn accepted_invite_goes_upstream_and_its_response_comes_back() {
     let client_port = c.local_addr().unwrap().port();
     assert_eq!(
         vias[1],
-        format!("SIP/2.0/UDP 127.0.0.1:5999;branch=z9hG4bKok1;received=127.0.0.1;rport={client_port}")
+        format!(
+            "SIP/2.0/UDP 127.0.0.1:5999;branch=z9hG4bKok1;received=127.0.0.1;rport={client_port}"
+        )
     );
     assert_eq!(vias[2], "SIP/2.0/UDP 192.0.2.77;branch=z9hG4bKfar");
     assert_eq!(header(&fwd, "Max-Forwards"), ["69"]);
@@ -168,7 +179,9 @@ fn accepted_invite_goes_upstream_and_its_response_comes_back() {
          Call-ID: ok1@127.0.0.1\r\nCSeq: 314159 INVITE\r\nContent-Length: 0\r\n\r\n",
         vias[0], vias[1], vias[2]
     );
-    rig.upstream.send_to(ringing.as_bytes(), guard_side).unwrap();
+    rig.upstream
+        .send_to(ringing.as_bytes(), guard_side)
+        .unwrap();
     let (back, from) = recv(&c);
     assert_eq!(from, rig.guard);
     assert_eq!(header(&back, "Via"), vias[1..]);
@@ -223,7 +236,10 @@ fn tcp_frames_split_and_pipelined_messages() {
 
     let (fwd, guard_side) = recv(&rig.upstream);
     let vias = header(&fwd, "Via");
-    assert!(vias[1].starts_with("SIP/2.0/TCP 127.0.0.1:5999;branch=z9hG4bKt2;received=127.0.0.1;rport="));
+    assert!(
+        vias[1]
+            .starts_with("SIP/2.0/TCP 127.0.0.1:5999;branch=z9hG4bKt2;received=127.0.0.1;rport=")
+    );
     let ok = format!(
         "SIP/2.0 200 OK\r\nVia: {}\r\nVia: {}\r\nVia: {}\r\nCall-ID: t2@127.0.0.1\r\n\
          CSeq: 314159 INVITE\r\nContent-Length: 0\r\n\r\n",
