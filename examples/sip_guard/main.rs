@@ -117,8 +117,11 @@ fn policy(args: &Args) -> Result<Policy<'static>, String> {
     numbers.sort();
     numbers.dedup();
     let numbers: &'static [String] = numbers.leak();
-    let number_refs: &'static [&'static str] =
-        numbers.iter().map(String::as_str).collect::<Vec<_>>().leak();
+    let number_refs: &'static [&'static str] = numbers
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .leak();
     let acl = if args.source_any {
         Acl::Any
     } else {

@@ -177,7 +177,9 @@ impl Bound {
         let guard = Guard {
             policy,
             hop: Hop::new("UDP", sent_by).with_key(key),
-            answer: Answer::DEFAULT.with_tag_key(key).with_warning_agent(Some("sip-guard")),
+            answer: Answer::DEFAULT
+                .with_tag_key(key)
+                .with_warning_agent(Some("sip-guard")),
             up: up.try_clone()?,
             stats: Stats::default(),
         };
@@ -209,8 +211,9 @@ impl Bound {
     /// Any socket error while cloning the sockets for the threads.
     pub fn spawn(self) -> io::Result<Running> {
         let stop = Arc::new(AtomicBool::new(false));
-        let connections: Arc<Connections> =
-            Arc::new(Mutex::new((0..self.max_connections).map(|_| None).collect()));
+        let connections: Arc<Connections> = Arc::new(Mutex::new(
+            (0..self.max_connections).map(|_| None).collect(),
+        ));
         let mut threads = Vec::new();
         let (guard, udp) = (self.guard.clone(), self.udp.try_clone()?);
         let flag = stop.clone();
@@ -343,7 +346,12 @@ fn write_to_connection(connections: &Connections, to: SocketAddr, bytes: &[u8]) 
 }
 
 /// Accepts TCP connections into free slots of the table, one thread each.
-fn accept(guard: &Arc<Guard>, tcp: &TcpListener, connections: &Arc<Connections>, stop: &Arc<AtomicBool>) {
+fn accept(
+    guard: &Arc<Guard>,
+    tcp: &TcpListener,
+    connections: &Arc<Connections>,
+    stop: &Arc<AtomicBool>,
+) {
     while !stop.load(Ordering::Relaxed) {
         let (stream, peer) = match tcp.accept() {
             Ok(got) => got,
@@ -388,7 +396,13 @@ fn register(connections: &Connections, peer: SocketAddr, stream: &TcpStream) -> 
 /// Reads one TCP connection: frames each message by Content-Length, handles it, answers on the
 /// connection. A message that cannot be framed (a syntax error in its head, or larger than the
 /// buffer) ends the connection after its answer.
-fn serve(guard: &Guard, mut stream: TcpStream, peer: SocketAddr, connections: &Connections, stop: &AtomicBool) {
+fn serve(
+    guard: &Guard,
+    mut stream: TcpStream,
+    peer: SocketAddr,
+    connections: &Connections,
+    stop: &AtomicBool,
+) {
     let limits: Limits = *guard.policy.limits();
     let mut buf = vec![0u8; limits.max_message_size.saturating_mul(2).max(4_096)];
     let mut out = vec![0u8; buf.len() + SLACK];
@@ -416,7 +430,9 @@ fn serve(guard: &Guard, mut stream: TcpStream, peer: SocketAddr, connections: &C
             let msg = data.get(..len).unwrap_or_default();
             let action = guard.handle(msg, peer, Transport::Stream, &mut out);
             let sent = match action {
-                Action::Answer(n) => write_to_connection(connections, peer, out.get(..n).unwrap_or_default()),
+                Action::Answer(n) => {
+                    write_to_connection(connections, peer, out.get(..n).unwrap_or_default())
+                }
                 Action::Forward(n) => guard.up.send(out.get(..n).unwrap_or_default()).is_ok(),
                 Action::Drop => true,
             };

@@ -267,7 +267,8 @@ impl<'c> Answer<'c> {
             return false;
         };
         copied.ack
-            && param(header_params(copied.to), b"tag").is_some_and(|t| t == hex16(self.tag(&copied)))
+            && param(header_params(copied.to), b"tag")
+                .is_some_and(|t| t == hex16(self.tag(&copied)))
     }
 
     /// The To-tag of a request (see the module documentation).
