@@ -88,7 +88,7 @@ fn client() -> UdpSocket {
 }
 
 fn recv(socket: &UdpSocket) -> (String, SocketAddr) {
-    let mut buf = [0u8; 65_535];
+    let mut buf = vec![0u8; 65_535];
     let (n, from) = socket.recv_from(&mut buf).expect("a datagram");
     (String::from_utf8(buf[..n].to_vec()).unwrap(), from)
 }
