@@ -25,6 +25,10 @@ const DATAGRAM: usize = 65_535;
 const SLACK: usize = 4_096;
 /// Header slots per message.
 const SLOTS: usize = 64;
+/// The receive and send buffer asked for on each UDP socket: a burst of INVITEs waits there
+/// while the thread is busy or descheduled (the kernel caps it at `net.core.rmem_max`; its
+/// default of about 200 KB holds about a hundred datagrams).
+const SOCKET_BUFFER: usize = 4 << 20;
 /// How often blocked threads look at the stop flag.
 const POLL: Duration = Duration::from_millis(50);
 
@@ -185,6 +189,9 @@ impl Bound {
         };
         for s in [&udp, &up] {
             s.set_read_timeout(Some(POLL))?;
+            // Best effort: a smaller buffer only drops more of a burst.
+            let _ = socket2::SockRef::from(s).set_recv_buffer_size(SOCKET_BUFFER);
+            let _ = socket2::SockRef::from(s).set_send_buffer_size(SOCKET_BUFFER);
         }
         tcp.set_nonblocking(true)?;
         Ok(Self {

@@ -1,12 +1,15 @@
 #!/bin/sh
-# The same bounded SIPp load against sip_guard and against Kamailio (kamailio.cfg), loopback
-# only: CALLS INVITEs for a number neither serves, at RATE per second (SIPp's -r), each answered
-# 404 and ACKed (reject_uac.xml). Per server: INVITEs answered per second, the server's CPU time
-# per INVITE (user + system, from /proc, so the figure for one core is 1 / that), and the p50 /
-# p99 response time SIPp measured. The server runs on CPU 0, SIPp on CPU 1.
+# The same bounded loads against sip_guard and against Kamailio (kamailio.cfg), loopback only:
+# INVITEs for a number neither serves, each answered 404.
+#  1. sip_load (examples/sip_guard/load.rs), CALLS INVITEs with 1 and then 32 awaiting an answer:
+#     answers per second and p50 / p99 / max response time in microseconds (monotonic clock);
+#  2. SIPp, CALLS calls of reject_uac.xml (INVITE, 404, ACK) at RATE per second: answers per
+#     second and SIPp's response times (SIPp measures in whole milliseconds).
+# For each, the server's CPU time per INVITE (user + system from /proc: one core answers 1 / that
+# per second). The server runs on CPU 0, the load on CPU 1.
 #
 #   apt-get install sip-tester kamailio
-#   cargo build --release -p interconnect-examples --example sip_guard
+#   cargo build --release -p interconnect-examples --example sip_guard --example sip_load
 #   sh sip-rules/bench/guard_vs_kamailio.sh [CALLS] [RATE]
 set -eu
 CALLS=${1:-50000}
@@ -15,10 +18,23 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 WORK=$(mktemp -d /tmp/guard-bench.XXXXXX)
 GUARD="$ROOT/target/release/examples/sip_guard"
+LOAD="$ROOT/target/release/examples/sip_load"
 TICK=$(getconf CLK_TCK)
 
 # The user + system CPU ticks of the processes named, summed (all their threads included).
 cpu_ticks() { for p in "$@"; do cat "/proc/$p/stat"; done | awk '{ t += $14 + $15 } END { print t }'; }
+
+# load NAME PORT PID...: sip_load with windows 1 and 32, and the server's CPU per INVITE.
+load() {
+    name=$1; port=$2; shift 2
+    sleep 1
+    for window in 1 32; do
+        before=$(cpu_ticks "$@")
+        line=$(taskset -c 1 timeout 120 "$LOAD" --target 127.0.0.1:"$port" --count "$CALLS" --window "$window")
+        after=$(cpu_ticks "$@")
+        echo "$name sip_load: $line; server CPU $(python3 -c "print(f'{1e6 * ($after - $before) / $TICK / $CALLS:.1f}')") us per INVITE"
+    done
+}
 
 # run NAME PORT PID...: the SIPp load against 127.0.0.1:PORT, then the figures; the CPU time
 # is that of the processes PID...
@@ -49,7 +65,7 @@ pct = lambda p: rtts[min(len(rtts) - 1, int(p * len(rtts)))] if rtts else float(
 elapsed = float(end) - float(start)
 cpu = (int(after) - int(before)) / int(tick)
 n = len(rtts)
-print(f"{name}: {n} of {calls} INVITEs answered in {elapsed:.2f} s = {n / elapsed:.0f}/s; "
+print(f"{name} SIPp: {n} of {calls} INVITEs answered in {elapsed:.2f} s = {n / elapsed:.0f}/s; "
       f"server CPU {cpu:.2f} s = {1e6 * cpu / max(n, 1):.1f} us per INVITE "
       f"(one core: {n / cpu if cpu else float('inf'):.0f}/s); "
       f"response time p50 {pct(0.50):.3f} ms, p99 {pct(0.99):.3f} ms")
@@ -60,6 +76,7 @@ PY
 taskset -c 0 "$GUARD" --listen 127.0.0.1:5070 --upstream 127.0.0.1:5080 --source-any \
     --number +14155550123 2>"$WORK/guard.log" &
 GPID=$!
+load sip_guard 5070 "$GPID"
 run sip_guard 5070 "$GPID"
 kill "$GPID"
 
@@ -69,6 +86,8 @@ if command -v kamailio >/dev/null; then
     KPID=$!
     sleep 2
     # shellcheck disable=SC2046 # one argument per process id
+    load kamailio 5090 "$KPID" $(pgrep -P "$KPID")
+    # shellcheck disable=SC2046
     run kamailio 5090 "$KPID" $(pgrep -P "$KPID")
     kill "$KPID"
 else
