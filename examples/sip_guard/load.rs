@@ -63,7 +63,11 @@ fn main() -> ExitCode {
 }
 
 fn run(args: &Args) -> std::io::Result<()> {
-    let socket = UdpSocket::bind(if args.target.is_ipv4() { "127.0.0.1:0" } else { "[::1]:0" })?;
+    let socket = UdpSocket::bind(if args.target.is_ipv4() {
+        "127.0.0.1:0"
+    } else {
+        "[::1]:0"
+    })?;
     socket.connect(args.target)?;
     socket.set_read_timeout(Some(IDLE))?;
     let local = socket.local_addr()?;
@@ -109,7 +113,14 @@ fn run(args: &Args) -> std::io::Result<()> {
         }
         let n = match socket.recv(&mut buf) {
             Ok(n) => n,
-            Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => break,
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                break;
+            }
             Err(e) => return Err(e),
         };
         let now = Instant::now();
@@ -120,7 +131,10 @@ fn run(args: &Args) -> std::io::Result<()> {
         let index = answer
             .get(p + 11..p + 11 + WIDTH)
             .and_then(|d| std::str::from_utf8(d).ok()?.parse::<usize>().ok());
-        if let Some(sent) = index.and_then(|i| sent_at.get_mut(i)).and_then(Option::take) {
+        if let Some(sent) = index
+            .and_then(|i| sent_at.get_mut(i))
+            .and_then(Option::take)
+        {
             latencies.push(now - sent);
             last = now;
             in_flight -= 1;
@@ -129,9 +143,16 @@ fn run(args: &Args) -> std::io::Result<()> {
     let elapsed = last - start;
     latencies.sort();
     let pct = |p: f64| {
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
+        #[allow(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            clippy::cast_precision_loss
+        )]
         let i = ((latencies.len() as f64) * p) as usize;
-        latencies.get(i.min(latencies.len().saturating_sub(1))).copied().unwrap_or_default()
+        latencies
+            .get(i.min(latencies.len().saturating_sub(1)))
+            .copied()
+            .unwrap_or_default()
     };
     #[allow(clippy::cast_precision_loss)]
     let rate = latencies.len() as f64 / elapsed.as_secs_f64();
