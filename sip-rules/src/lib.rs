@@ -86,13 +86,17 @@ mod head;
 mod host;
 mod invite;
 mod policy;
+pub mod proxy;
 mod reject;
+pub mod response;
 mod sdp;
 mod value;
+mod wire;
 
 pub use cidr::{Cidr, CidrError};
 pub use head::{Header, HeaderName, Request, Status, parse_request};
 pub use invite::{Accepted, check_invite};
 pub use policy::{Acl, Codec, Limits, Numbers, NumbersError, Plus, Policy, Transport};
 pub use reject::{Rejection, Rule};
+pub use response::{Answer, TooSmall, write_response};
 pub use sdp::{AudioStream, Codecs, OfferedCodec};
