@@ -56,8 +56,7 @@ use secrecy::SecretString;
 use url::Url;
 
 pub use model::{
-    CallRecord, CredentialRecord, IpAclRecord, NumberRecord, SandboxState, TrunkDirection,
-    TrunkRecord, TrunkStatus, UriRecord,
+    CallRecord, CredentialRecord, IpAclRecord, NumberRecord, SandboxState, TrunkRecord, UriRecord,
 };
 
 use api::{InventoryNumber, State};
