@@ -4,7 +4,8 @@ use std::collections::BTreeMap;
 
 use interconnect_core::InboundAuth;
 use interconnect_core::interconnect::{Action, Interconnect, Op, Purpose};
-use plivo_client::sandbox::{Sandbox, SandboxState, TrunkDirection};
+use plivo_client::TrunkDirection;
+use plivo_client::sandbox::{Sandbox, SandboxState};
 use sip_rules::{Header, Status};
 use wehostvoip_client::{InMemory, NumberType};
 

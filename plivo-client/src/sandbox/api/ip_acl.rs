@@ -1,8 +1,8 @@
 //! Zentrunk IP access control lists: `Zentrunk/IPAccessControlList/`.
 
 use super::{
-    ApiError, Ctx, Field, IpAclRecord, Map, Outcome, Query, State, Value, ip_addresses, json,
-    list_reply, missing, no_content, not_found, ok, string,
+    ApiError, Ctx, Field, IpAclRecord, Listing, Map, Outcome, Query, State, Value, ip_addresses,
+    json, list_reply, missing, no_content, not_found, ok, string,
 };
 
 impl State {
@@ -18,7 +18,12 @@ impl State {
     }
 
     pub(super) fn list_acls(&self, ctx: &Ctx<'_>, query: &Query) -> Outcome {
-        let objects = self.acls.iter().map(Self::acl_json).collect();
+        let objects = self
+            .acls
+            .iter()
+            .map(Self::acl_json)
+            .chain(self.listed(Listing::IpAcl))
+            .collect();
         let link = format!("v1/Account/{}/Zentrunk/IPAccessControlList/", self.auth_id);
         list_reply(ctx, objects, query, &link)
     }

@@ -9,7 +9,7 @@ use super::model::{
     self, CallRecord, CredentialRecord, IpAclRecord, NumberRecord, SandboxState, TrunkRecord,
     UriRecord,
 };
-use super::{SandboxError, TrunkGetShape};
+use super::{Listing, SandboxError, TrunkGetShape};
 use crate::{TrunkDirection, TrunkStatus};
 
 mod call;
@@ -121,6 +121,8 @@ pub(crate) struct State {
     inventory: Vec<InventoryNumber>,
     applications: Vec<String>,
     calls: Vec<CallRecord>,
+    /// Objects the lists serve verbatim after the account's own (hand-made shapes).
+    listed: Vec<(Listing, Value)>,
 }
 
 /// A JSON body field: absent, explicitly `null`, or set.
@@ -421,6 +423,7 @@ impl State {
             inventory: Vec::new(),
             applications,
             calls: Vec::new(),
+            listed: Vec::new(),
         }
     }
 
@@ -493,6 +496,18 @@ impl State {
         let uuid = call.call_uuid.clone();
         self.calls.push(call);
         uuid
+    }
+
+    pub(crate) fn seed_listed(&mut self, listing: Listing, object: Value) {
+        self.listed.push((listing, object));
+    }
+
+    /// The verbatim objects seeded for `listing`.
+    fn listed(&self, listing: Listing) -> impl Iterator<Item = Value> + '_ {
+        self.listed
+            .iter()
+            .filter(move |(l, _)| *l == listing)
+            .map(|(_, v)| v.clone())
     }
 
     pub(crate) fn snapshot(&self) -> SandboxState {

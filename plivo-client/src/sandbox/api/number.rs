@@ -1,7 +1,7 @@
 //! Account numbers: `Number/`.
 
 use super::{
-    ApiError, Ctx, Field, Number, Outcome, Query, State, Value, bad, country_name, json,
+    ApiError, Ctx, Field, Listing, Number, Outcome, Query, State, Value, bad, country_name, json,
     list_reply, model, no_content, not_found, ok, param, parse_body, services_match, string,
 };
 
@@ -56,6 +56,7 @@ impl State {
                     && alias.is_none_or(|a| n.rec.alias.as_deref() == Some(a))
             })
             .map(|n| self.number_json(n))
+            .chain(self.listed(Listing::Number))
             .collect();
         let link = format!("/v1/Account/{}/Number/", self.auth_id);
         list_reply(ctx, objects, query, &link)

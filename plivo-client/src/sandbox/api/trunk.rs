@@ -1,9 +1,9 @@
 //! Zentrunk trunks: `Zentrunk/Trunk/`.
 
 use super::{
-    ApiError, Ctx, Field, Map, Outcome, Query, State, Trunk, TrunkDirection, TrunkGetShape,
-    TrunkRecord, TrunkStatus, Value, bad, boolean, json, known_direction, known_status, list_reply,
-    missing, model, no_content, not_found, ok, param, string,
+    ApiError, Ctx, Field, Listing, Map, Outcome, Query, State, Trunk, TrunkDirection,
+    TrunkGetShape, TrunkRecord, TrunkStatus, Value, bad, boolean, json, known_direction,
+    known_status, list_reply, missing, model, no_content, not_found, ok, param, string,
 };
 
 impl State {
@@ -75,6 +75,7 @@ impl State {
                     && link("fallback_uri_uuid", r.fallback_uri_uuid.as_ref())
             })
             .map(Self::trunk_json)
+            .chain(self.listed(Listing::Trunk))
             .collect();
         let link = format!("v1/Account/{}/Zentrunk/Trunk/", self.auth_id);
         list_reply(ctx, objects, query, &link)

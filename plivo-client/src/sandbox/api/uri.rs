@@ -1,8 +1,8 @@
 //! Zentrunk origination URIs: `Zentrunk/URI/`.
 
 use super::{
-    ApiError, Ctx, Field, Map, Outcome, Query, SecretString, State, UriRecord, Value, bad, boolean,
-    check_uri, json, list_reply, missing, no_content, not_found, ok, string,
+    ApiError, Ctx, Field, Listing, Map, Outcome, Query, SecretString, State, UriRecord, Value, bad,
+    boolean, check_uri, json, list_reply, missing, no_content, not_found, ok, string,
 };
 
 impl State {
@@ -19,7 +19,12 @@ impl State {
     }
 
     pub(super) fn list_uris(&self, ctx: &Ctx<'_>, query: &Query) -> Outcome {
-        let objects = self.uris.iter().map(Self::uri_json).collect();
+        let objects = self
+            .uris
+            .iter()
+            .map(Self::uri_json)
+            .chain(self.listed(Listing::Uri))
+            .collect();
         let link = format!("v1/Account/{}/Zentrunk/URI/", self.auth_id);
         list_reply(ctx, objects, query, &link)
     }
