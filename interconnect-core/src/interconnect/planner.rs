@@ -3,16 +3,18 @@
 
 use std::collections::BTreeSet;
 
-use plivo_client::{IpAclId, Trunk, TrunkDirection, TrunkId, UriId};
+use ipnet::IpNet;
+use plivo_client::{IpAclId, Number, Trunk, TrunkDirection, TrunkId, UriId};
 use wehostvoip_client as whv;
 
-use super::observe::Observed;
+use super::observe::{NumberReads, Observed};
 use super::plan::{
-    Action, Change, Conflict, GatewayTarget, Header, Op, Plan, PlannedGateway, Purpose, Step,
-    Warning,
+    Action, Change, Conflict, GatewayTarget, Header, Op, Plan, PlannedGateway, PreviousRoute,
+    Purpose, RouteKind, Step, Warning,
 };
 use super::{Interconnect, InterconnectError, Spec, whv_country, whv_e164};
 use crate::InboundAuth;
+use crate::naming::ResourceName;
 use crate::presets::PLIVO;
 
 /// The description set on the carrier this library makes.
@@ -25,7 +27,7 @@ impl Interconnect {
     /// # Errors
     /// Any read that fails on either side, or the SBC's FQDN not resolving.
     pub async fn plan(&self) -> Result<Plan, InterconnectError> {
-        let observed = self.observe().await?;
+        let observed = self.observe(NumberReads::Wanted).await?;
         plan_from(&self.spec, &observed)
     }
 }
@@ -153,6 +155,7 @@ pub(crate) fn plan_from(spec: &Spec, observed: &Observed) -> Result<Plan, Interc
     p.numbers_on_trunk(inbound.as_ref());
     p.inventory()?;
     p.extensions()?;
+    p.foreign_setups();
     p.warnings.extend(common_warnings(spec, observed));
     Ok(Plan {
         header: header_for(spec, observed, Purpose::Provision),
@@ -193,13 +196,10 @@ impl<'a> Planner<'a> {
         let want = self.observed.resolution.acl().ip_addresses();
         let found = self.observed.acls_named(name);
         let acl = self.unique(found, "IP access list", name);
-        let have = acl.map(|a| {
-            let set: BTreeSet<&str> = a.ip_addresses.iter().map(String::as_str).collect();
-            (set, a.ip_addresses.join(", "))
-        });
-        let same = have.as_ref().is_some_and(|(set, _)| {
-            *set == want.iter().map(String::as_str).collect::<BTreeSet<_>>()
-        });
+        let have = acl.map(|a| (address_set(&a.ip_addresses), a.ip_addresses.join(", ")));
+        let same = have
+            .as_ref()
+            .is_some_and(|(set, _)| *set == address_set(&want));
         let changes = if same {
             Vec::new()
         } else {
@@ -318,7 +318,7 @@ impl<'a> Planner<'a> {
                 g.display.as_deref(),
             )
         }));
-        let have = self.observed.carrier.as_ref().map(|c| {
+        let have = self.observed.whv.carrier.as_ref().map(|c| {
             render_gateways(c.gateways.iter().map(|g| {
                 (
                     g.name.to_string(),
@@ -347,7 +347,7 @@ impl<'a> Planner<'a> {
     fn caller_id(&mut self) -> Result<(), InterconnectError> {
         let spec = self.spec;
         let caller = whv_e164(spec.caller_id.number())?;
-        let carrier = self.observed.carrier.as_ref();
+        let carrier = self.observed.whv.carrier.as_ref();
         let all_set = carrier.is_some_and(|c| {
             c.gateways
                 .iter()
@@ -396,7 +396,7 @@ impl<'a> Planner<'a> {
         let spec = self.spec;
         let names = &spec.names;
         let group = self.desired_group()?;
-        let Some(tenant) = &self.observed.tenant else {
+        let Some(tenant) = &self.observed.whv.tenant else {
             self.conflicts.push(Conflict::new(
                 "missing-tenant",
                 format!(
@@ -421,7 +421,7 @@ impl<'a> Planner<'a> {
 
         let existing = self
             .observed
-            .groups
+            .whv.groups
             .iter()
             .find(|g| g.name == names.security_group);
         let (action, changes) = match existing {
@@ -458,7 +458,7 @@ impl<'a> Planner<'a> {
         for ext in extensions {
             let Some(sub) = self
                 .observed
-                .subscribers
+                .whv.subscribers
                 .iter()
                 .find(|s| &s.extension == ext)
             else {
@@ -536,11 +536,7 @@ impl<'a> Planner<'a> {
     fn origination_uri(&mut self) -> Option<UriId> {
         let spec = self.spec;
         let name = &spec.names.uri;
-        let want = format!(
-            "{}:{};transport=udp",
-            spec.sbc.host(),
-            PLIVO.ports().signalling()
-        );
+        let want = spec.sbc.origination_uri();
         let found = self.observed.uris_named(name);
         let uri = self.unique(found, "origination URI", name);
         let step = match uri {
@@ -554,7 +550,11 @@ impl<'a> Planner<'a> {
                 vec![Change::new("uri", None, Some(want))],
             ),
             Some(u) => {
-                let mut changes = change("uri", text(&u.uri), want.clone());
+                let mut changes = if same_uri(&u.uri, &want) {
+                    Vec::new()
+                } else {
+                    vec![Change::new("uri", text(&u.uri), Some(want.clone()))]
+                };
                 changes.extend(change(
                     "authentication_needed",
                     text(&u.authentication_needed),
@@ -628,23 +628,146 @@ impl<'a> Planner<'a> {
             };
             let current = n.trunk_id();
             let on_trunk = inbound.is_some() && current.as_ref() == inbound;
+            let previous = if on_trunk {
+                None
+            } else {
+                self.previous_route(r, n, current.as_ref())
+            };
             self.steps.push(diff(
                 Action::Attach,
                 Op::NumberOnTrunk {
                     number: r.number.clone(),
+                    previous: previous.clone(),
                 },
                 if on_trunk {
                     Vec::new()
                 } else {
                     vec![Change::new(
                         "app_id",
-                        current
-                            .map(|t| format!("trunk {t}"))
-                            .or_else(|| n.application.clone()),
+                        previous.as_ref().map(ToString::to_string),
                         Some(trunk_label.clone()),
                     )]
                 },
             ));
+        }
+    }
+
+    /// The route a number has now, with the conflict (another Zentrunk trunk without take-over)
+    /// or warning it calls for.
+    fn previous_route(
+        &mut self,
+        r: &super::Route,
+        n: &Number,
+        trunk: Option<&TrunkId>,
+    ) -> Option<PreviousRoute> {
+        let app_id = n.app_id()?;
+        let kind = if trunk.is_some() {
+            RouteKind::Trunk
+        } else {
+            RouteKind::Application
+        };
+        let route = PreviousRoute {
+            number: r.number.clone(),
+            kind,
+            app_id,
+            application: n.application.clone().unwrap_or_default(),
+        };
+        let whose = trunk
+            .and_then(|t| self.observed.trunks.iter().find(|x| &x.trunk_id == t))
+            .and_then(|t| t.name.as_deref())
+            .map_or_else(String::new, |name| format!(" ({name})"));
+        match kind {
+            RouteKind::Trunk if !self.spec.take_over => self.conflicts.push(Conflict::new(
+                "number-routed-elsewhere",
+                format!(
+                    "number {} is routed to Zentrunk trunk {}{whose}, which this interconnect did                      not make: moving it would cut that route; move it by hand, or allow the                      take-over explicitly (its route is then recorded for teardown to restore)",
+                    r.number, route.app_id
+                ),
+            )),
+            RouteKind::Trunk => self.warnings.push(Warning::new(
+                "take-over",
+                format!(
+                    "number {} is taken over from Zentrunk trunk {}{whose}; its previous route                      is recorded in the plan and the apply report: give it back to teardown to                      restore it",
+                    r.number, route.app_id
+                ),
+            )),
+            _ => self.warnings.push(Warning::new(
+                "previous-route",
+                format!(
+                    "number {} is routed to application {} now; apply moves it to the inbound                      trunk and records the previous route for teardown to restore",
+                    r.number, route.app_id
+                ),
+            )),
+        }
+        Some(route)
+    }
+
+    /// Hand-made objects for the same SBC (an ACL holding its address, a URI pointing at it,
+    /// under other names) and the trunks using them: named in a warning, never duplicated
+    /// silently and never touched.
+    fn foreign_setups(&mut self) {
+        let spec = self.spec;
+        let ours = |name: Option<&str>| {
+            name.and_then(|n| n.parse::<ResourceName>().ok())
+                .is_some_and(|n| n.is_for_tenant(&spec.tenant, &spec.sbc))
+        };
+        let sbc: BTreeSet<IpNet> = self
+            .observed
+            .resolution
+            .addresses()
+            .iter()
+            .map(|ip| IpNet::from(*ip))
+            .collect();
+        for acl in &self.observed.acls {
+            if ours(acl.name.as_deref()) || address_set(&acl.ip_addresses).is_disjoint(&sbc) {
+                continue;
+            }
+            let users = self.users(|t| t.uses_acl(&acl.ipacl_uuid));
+            self.warnings.push(Warning::new(
+                "hand-made-setup",
+                format!(
+                    "IP access list {}{} already holds the SBC's address{users}; this plan makes                      its own ({}) and leaves that one as it is",
+                    acl.ipacl_uuid,
+                    label(acl.name.as_deref()),
+                    spec.names.acl
+                ),
+            ));
+        }
+        let host = spec.sbc.host().to_string();
+        for uri in &self.observed.uris {
+            if ours(uri.name.as_deref()) || !uri_points_at(&uri.uri, &host, &sbc) {
+                continue;
+            }
+            let users = self.users(|t| t.uses_uri(&uri.uri_uuid));
+            self.warnings.push(Warning::new(
+                "hand-made-setup",
+                format!(
+                    "origination URI {}{} ({}) already points at the SBC{users}; this plan makes                      its own ({}) and leaves that one as it is",
+                    uri.uri_uuid,
+                    label(uri.name.as_deref()),
+                    uri.uri,
+                    spec.names.uri
+                ),
+            ));
+        }
+        for u in &self.observed.skipped {
+            self.warnings.push(Warning::new("unreadable-object", u.to_string()));
+        }
+    }
+
+    /// `", used by trunk(s) a (name), b"`, or nothing.
+    fn users(&self, uses: impl Fn(&Trunk) -> bool) -> String {
+        let users: Vec<String> = self
+            .observed
+            .trunks
+            .iter()
+            .filter(|t| uses(t))
+            .map(|t| format!("{}{}", t.trunk_id, label(t.name.as_deref())))
+            .collect();
+        if users.is_empty() {
+            String::new()
+        } else {
+            format!(", used by trunk(s) {}", users.join(", "))
         }
     }
 
@@ -654,7 +777,7 @@ impl<'a> Planner<'a> {
         for r in &spec.routes {
             let number = whv_e164(&r.number)?;
             // An existing record is the ISP's to price: it is left as it is.
-            let exists = self.observed.inventory.iter().any(|i| i.number == number);
+            let exists = self.observed.whv.inventory.iter().any(|i| i.number == number);
             let plivo = self.observed.number(r.number.digits());
             let record = whv::InventoryNumber {
                 number,
@@ -667,7 +790,7 @@ impl<'a> Planner<'a> {
                 price: whv::Price::default(),
                 vendor_price: plivo
                     .and_then(|n| n.monthly_rental_rate.as_deref())
-                    .and_then(|p| p.parse().ok())
+                    .and_then(|p| price(p).ok())
                     .unwrap_or_default(),
                 capabilities: whv::Capabilities {
                     voice: true,
@@ -700,14 +823,14 @@ impl<'a> Planner<'a> {
     /// Runbook 4.3: each number on its extension.
     fn extensions(&mut self) -> Result<(), InterconnectError> {
         let spec = self.spec;
-        if self.observed.tenant.is_none() {
+        if self.observed.whv.tenant.is_none() {
             return Ok(());
         }
         for r in &spec.routes {
             let number = whv_e164(&r.number)?;
             let current = self
                 .observed
-                .assignments
+                .whv.assignments
                 .iter()
                 .find(|a| a.number == number)
                 .map(|a| a.extension.clone());
@@ -734,6 +857,101 @@ impl<'a> Planner<'a> {
         }
         Ok(())
     }
+}
+
+/// A Plivo rate (`"0.80000"`: Plivo writes five decimals) as a WeHostVoIP price (at most four):
+/// trailing zeros are not precision.
+fn price(rate: &str) -> Result<whv::Price, whv::Error> {
+    let rate = rate.trim();
+    match rate.split_once('.') {
+        Some((int, frac)) => {
+            let frac = frac.trim_end_matches('0');
+            if frac.is_empty() {
+                int.parse()
+            } else {
+                format!("{int}.{frac}").parse()
+            }
+        }
+        None => rate.parse(),
+    }
+}
+
+/// `" (name)"`, or nothing.
+pub(crate) fn label(name: Option<&str>) -> String {
+    name.map_or_else(String::new, |n| format!(" ({n})"))
+}
+
+/// An ACL's entries as networks, so `172.174.24.204/32` and `172.174.24.204` are one entry (a
+/// value that is neither an address nor a network is kept as a host route of nothing: never
+/// equal to a real one).
+pub(crate) fn address_set(entries: &[String]) -> BTreeSet<IpNet> {
+    entries
+        .iter()
+        .filter_map(|e| {
+            let e = e.trim();
+            e.parse::<IpNet>()
+                .map(|n| n.trunc())
+                .or_else(|_| e.parse::<std::net::IpAddr>().map(IpNet::from))
+                .ok()
+        })
+        .collect()
+}
+
+/// An origination URI in a form that compares by meaning: host without case, the default port
+/// (5060) and transport (`udp`) written out, parameters without case.
+pub(crate) fn normalize_uri(uri: &str) -> String {
+    let uri = uri.trim();
+    let uri = uri
+        .strip_prefix("sip:")
+        .or_else(|| uri.strip_prefix("SIP:"))
+        .unwrap_or(uri);
+    let (target, params) = uri.split_once(';').unwrap_or((uri, ""));
+    let (user, hostport) = match target.rsplit_once('@') {
+        Some((u, h)) => (Some(u), h),
+        None => (None, target),
+    };
+    let (host, port) = if let Some(rest) = hostport.strip_prefix('[') {
+        match rest.split_once(']') {
+            Some((h, p)) => (format!("[{h}]"), p.strip_prefix(':').unwrap_or("")),
+            None => (hostport.to_owned(), ""),
+        }
+    } else {
+        match hostport.rsplit_once(':') {
+            Some((h, p)) => (h.to_owned(), p),
+            None => (hostport.to_owned(), ""),
+        }
+    };
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    let port = if port.is_empty() { "5060" } else { port };
+    let mut params: Vec<String> = params
+        .split(';')
+        .filter(|p| !p.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    if !params.iter().any(|p| p.starts_with("transport=")) {
+        params.push("transport=udp".to_owned());
+    }
+    params.sort();
+    let user = user.map_or_else(String::new, |u| format!("{u}@"));
+    format!("{user}{host}:{port};{}", params.join(";"))
+}
+
+/// Whether two origination URIs mean the same target.
+pub(crate) fn same_uri(a: &str, b: &str) -> bool {
+    normalize_uri(a) == normalize_uri(b)
+}
+
+/// Whether a URI's host is the SBC's FQDN (without case) or one of its addresses.
+fn uri_points_at(uri: &str, fqdn: &str, addresses: &BTreeSet<IpNet>) -> bool {
+    let normal = normalize_uri(uri);
+    let target = normal.split(';').next().unwrap_or("");
+    let target = target.rsplit_once('@').map_or(target, |(_, h)| h);
+    let host = target.rsplit_once(':').map_or(target, |(h, _)| h);
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host == fqdn.to_ascii_lowercase()
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| addresses.contains(&IpNet::from(ip)))
 }
 
 /// Warnings every plan carries: the inbound-auth trade-off, SBC drift, codecs.
