@@ -283,7 +283,11 @@ impl FromStr for Sbc {
         let Some((label, rest)) = s.split_once('=') else {
             // A bare FQDN (with a dot) or IP literal is a dedicated SBC labelled after itself;
             // a dotless word is more likely a mistyped region than a host.
-            if s.contains('.') || s.contains(':') {
+            // A shared-SBC name that is not a preset is a mistyped region, not a dedicated SBC.
+            let lower = s.to_ascii_lowercase();
+            let shared_pattern = lower.starts_with("sbc-")
+                && lower.trim_end_matches('.').ends_with(".wehostvoip.io");
+            if !shared_pattern && (s.contains('.') || s.contains(':')) {
                 let host = s.parse::<Host>().map_err(|_| unknown())?;
                 return Ok(Sbc::dedicated_host(host, None));
             }

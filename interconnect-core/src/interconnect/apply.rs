@@ -431,7 +431,10 @@ impl Interconnect {
                 }
             }
         }
-        if pending.iter().any(|op| matches!(op, Op::DeleteTrunk { .. })) {
+        if pending
+            .iter()
+            .any(|op| matches!(op, Op::DeleteTrunk { .. }))
+        {
             let numbers = self
                 .plivo
                 .numbers()

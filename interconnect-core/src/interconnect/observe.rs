@@ -2,9 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use plivo_client::{
-    IpAcl, Number, NumberFilter, OriginationUri, Trunk, TrunkFilter, Undecodable,
-};
+use plivo_client::{IpAcl, Number, NumberFilter, OriginationUri, Trunk, TrunkFilter, Undecodable};
 use wehostvoip_client as whv;
 
 use super::{Interconnect, InterconnectError};

@@ -421,7 +421,8 @@ impl<'a> Planner<'a> {
 
         let existing = self
             .observed
-            .whv.groups
+            .whv
+            .groups
             .iter()
             .find(|g| g.name == names.security_group);
         let (action, changes) = match existing {
@@ -458,7 +459,8 @@ impl<'a> Planner<'a> {
         for ext in extensions {
             let Some(sub) = self
                 .observed
-                .whv.subscribers
+                .whv
+                .subscribers
                 .iter()
                 .find(|s| &s.extension == ext)
             else {
@@ -751,7 +753,8 @@ impl<'a> Planner<'a> {
             ));
         }
         for u in &self.observed.skipped {
-            self.warnings.push(Warning::new("unreadable-object", u.to_string()));
+            self.warnings
+                .push(Warning::new("unreadable-object", u.to_string()));
         }
     }
 
@@ -777,7 +780,12 @@ impl<'a> Planner<'a> {
         for r in &spec.routes {
             let number = whv_e164(&r.number)?;
             // An existing record is the ISP's to price: it is left as it is.
-            let exists = self.observed.whv.inventory.iter().any(|i| i.number == number);
+            let exists = self
+                .observed
+                .whv
+                .inventory
+                .iter()
+                .any(|i| i.number == number);
             let plivo = self.observed.number(r.number.digits());
             let record = whv::InventoryNumber {
                 number,
@@ -830,7 +838,8 @@ impl<'a> Planner<'a> {
             let number = whv_e164(&r.number)?;
             let current = self
                 .observed
-                .whv.assignments
+                .whv
+                .assignments
                 .iter()
                 .find(|a| a.number == number)
                 .map(|a| a.extension.clone());
