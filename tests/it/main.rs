@@ -4,6 +4,7 @@
 mod common;
 mod e2e;
 mod faults;
+mod messy;
 mod operator;
 mod plan_snapshots;
 mod rules;

@@ -714,7 +714,10 @@ impl Interconnect {
                 Ok(StepOutcome::Done)
             }
             Op::DeleteUri { id, .. } => {
-                gone(self.plivo.uris().delete(id).await)?;
+                // The check before the first change listed the trunks: none but ours (deleted
+                // by an earlier step) used this URI, so the cascade deletes nothing else and
+                // the client's own reference check (one more list) is not repeated.
+                gone(self.plivo.uris().force_delete(id).await)?;
                 Ok(StepOutcome::Done)
             }
             Op::UnbindTenant { tenant, .. } => {
