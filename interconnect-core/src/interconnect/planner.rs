@@ -987,3 +987,247 @@ pub(crate) fn common_warnings(spec: &Spec, observed: &Observed) -> Vec<Warning> 
     }
     w
 }
+
+#[cfg(test)]
+mod tests {
+    //! Every diff rule over hand-built observed state: no HTTP, no sandbox.
+    #![allow(clippy::unwrap_used)]
+
+    use std::collections::BTreeMap;
+
+    use plivo_client::{IpAcl, Number, OriginationUri, PlivoClient, Trunk, TrunkDirection};
+    use wehostvoip_client::{InMemory, Subscriber, World};
+
+    use super::super::observe::{Observed, WhvObserved};
+    use super::super::teardown::teardown_from;
+    use super::super::{Interconnect, TeardownOptions};
+    use super::*;
+    use crate::sbc::StaticResolver;
+    use crate::{InboundAuth, Sbc};
+
+    const NUMBER: &str = "+14155550123";
+
+    fn interconnect(take_over: bool) -> Interconnect {
+        let plivo = PlivoClient::builder()
+            .auth_id("MAUNITTEST0000000001")
+            .auth_token("unit-test-token")
+            .base_url("http://127.0.0.1:9")
+            .build()
+            .unwrap();
+        let mut world = World::new();
+        world.add_tenant("acme.io".parse().unwrap()).unwrap();
+        world
+            .add_subscriber(
+                &"acme.io".parse().unwrap(),
+                Subscriber::new("1001".parse().unwrap()),
+            )
+            .unwrap();
+        Interconnect::builder()
+            .plivo(plivo)
+            .wehostvoip(Box::new(InMemory::new(world)))
+            .sbc(Sbc::preset("us").unwrap().clone())
+            .tenant("acme.io")
+            .caller_id(NUMBER.parse().unwrap())
+            .number(NUMBER.parse().unwrap(), "1001")
+            .country("US")
+            .inbound_auth(InboundAuth::None)
+            .take_over(take_over)
+            .build()
+            .unwrap()
+    }
+
+    async fn observed(ic: &Interconnect) -> Observed {
+        let resolution = ic
+            .spec
+            .sbc
+            .resolve(&StaticResolver::shared_sbcs())
+            .await
+            .unwrap();
+        let mut numbers = BTreeMap::new();
+        numbers.insert("14155550123".to_owned(), Some(Number::new("14155550123")));
+        Observed {
+            resolution,
+            acls: Vec::new(),
+            trunks: Vec::new(),
+            uris: Vec::new(),
+            numbers,
+            all_numbers: None,
+            skipped: Vec::new(),
+            whv: WhvObserved::default(),
+        }
+    }
+
+    fn step<'p>(plan: &'p Plan, what: &str) -> &'p Step {
+        plan.steps
+            .iter()
+            .find(|s| s.op.describe().starts_with(what))
+            .unwrap()
+    }
+
+    fn ours(ic: &Interconnect, o: &mut Observed) {
+        let n = &ic.spec.names;
+        o.acls.push(IpAcl::new(
+            "acl-1".into(),
+            Some(n.acl.clone()),
+            vec!["172.174.24.204".into()],
+        ));
+        let mut out = Trunk::new("1".into(), TrunkDirection::Outbound);
+        out.name = Some(n.outbound.clone());
+        out.ipacl_uuid = Some("acl-1".into());
+        out.trunk_domain = Some("1.zt.plivo.com".into());
+        let mut u = OriginationUri::new("uri-1".into(), "sbc-us.wehostvoip.io:5060;transport=udp");
+        u.name = Some(n.uri.clone());
+        let mut inb = Trunk::new("2".into(), TrunkDirection::Inbound);
+        inb.name = Some(n.inbound.clone());
+        inb.primary_uri_uuid = Some("uri-1".into());
+        o.trunks.extend([out, inb]);
+        o.uris.push(u);
+    }
+
+    #[tokio::test]
+    async fn an_empty_account_creates_everything() {
+        let ic = interconnect(false);
+        let plan = plan_from(&ic.spec, &observed(&ic).await).unwrap();
+        assert_eq!(step(&plan, "IP access list").action, Action::Create);
+        assert_eq!(step(&plan, "outbound trunk").action, Action::Create);
+        assert_eq!(step(&plan, "origination URI").action, Action::Create);
+        let attach = step(&plan, "number");
+        assert_eq!(attach.action, Action::Attach);
+        assert_eq!(attach.changes[0].from, None);
+        // No tenant on the (empty) WeHostVoIP side: a conflict, never a guess.
+        assert!(plan.conflicts.iter().any(|c| c.code == "missing-tenant"));
+    }
+
+    #[tokio::test]
+    async fn equivalent_acl_and_uri_values_are_no_change() {
+        let ic = interconnect(false);
+        let mut o = observed(&ic).await;
+        ours(&ic, &mut o);
+        o.acls[0].ip_addresses = vec!["172.174.24.204/32".into()];
+        o.uris[0].uri = "SBC-US.WeHostVoIP.io".into();
+        let plan = plan_from(&ic.spec, &o).unwrap();
+        assert_eq!(step(&plan, "IP access list").action, Action::NoChange);
+        assert_eq!(step(&plan, "origination URI").action, Action::NoChange);
+        o.acls[0].ip_addresses = vec!["172.174.24.205".into()];
+        o.uris[0].uri = "sbc-us.wehostvoip.io:5070".into();
+        let plan = plan_from(&ic.spec, &o).unwrap();
+        assert_eq!(step(&plan, "IP access list").action, Action::Update);
+        assert_eq!(step(&plan, "origination URI").action, Action::Update);
+    }
+
+    #[tokio::test]
+    async fn a_number_on_another_trunk_needs_take_over() {
+        for take_over in [false, true] {
+            let ic = interconnect(take_over);
+            let mut o = observed(&ic).await;
+            let mut n = Number::new("14155550123");
+            n.application = Some("/v1/Account/A/Zentrunk/Trunk/99/".into());
+            o.numbers.insert("14155550123".into(), Some(n));
+            let plan = plan_from(&ic.spec, &o).unwrap();
+            let conflict = plan
+                .conflicts
+                .iter()
+                .any(|c| c.code == "number-routed-elsewhere");
+            assert_eq!(conflict, !take_over);
+            let previous: Vec<_> = plan.previous_routes().collect();
+            assert_eq!(previous[0].app_id, "99");
+            assert_eq!(previous[0].kind, RouteKind::Trunk);
+        }
+    }
+
+    #[tokio::test]
+    async fn a_number_on_an_application_is_a_warning_with_its_route() {
+        let ic = interconnect(false);
+        let mut o = observed(&ic).await;
+        let mut n = Number::new("14155550123");
+        n.application = Some("/v1/Account/A/Application/77/".into());
+        o.numbers.insert("14155550123".into(), Some(n));
+        let plan = plan_from(&ic.spec, &o).unwrap();
+        assert!(plan.warnings.iter().any(|w| w.code == "previous-route"));
+        assert!(
+            !plan
+                .conflicts
+                .iter()
+                .any(|c| c.code == "number-routed-elsewhere")
+        );
+        assert_eq!(
+            plan.previous_routes().next().unwrap().kind,
+            RouteKind::Application
+        );
+    }
+
+    #[tokio::test]
+    async fn duplicates_hand_made_setups_and_unreadable_objects_are_reported() {
+        let ic = interconnect(false);
+        let mut o = observed(&ic).await;
+        ours(&ic, &mut o);
+        o.acls.push(o.acls[0].clone());
+        o.acls.push(IpAcl::new(
+            "office".into(),
+            Some("office".into()),
+            vec!["172.174.24.204/32".into()],
+        ));
+        let plan = plan_from(&ic.spec, &o).unwrap();
+        assert!(plan.conflicts.iter().any(|c| c.code == "duplicate-name"));
+        assert!(
+            plan.warnings
+                .iter()
+                .any(|w| w.code == "hand-made-setup" && w.message.contains("office"))
+        );
+    }
+
+    #[tokio::test]
+    async fn teardown_keeps_shared_objects_and_guards_foreign_numbers() {
+        let ic = interconnect(false);
+        let mut o = observed(&ic).await;
+        ours(&ic, &mut o);
+        let mut office = Trunk::new("3".into(), TrunkDirection::Outbound);
+        office.ipacl_uuid = Some("acl-1".into());
+        o.trunks.push(office);
+        let mut foreign = Number::new("14155550999");
+        foreign.application = Some("/v1/Account/A/Zentrunk/Trunk/2/".into());
+        let mut routed = Number::new("14155550123");
+        routed.application = Some("/v1/Account/A/Zentrunk/Trunk/2/".into());
+        o.all_numbers = Some(vec![foreign, routed]);
+
+        let plan = teardown_from(&ic.spec, &o, &TeardownOptions::default()).unwrap();
+        assert!(
+            !plan
+                .steps
+                .iter()
+                .any(|s| matches!(s.op, Op::DeleteIpAcl { .. }))
+        );
+        assert!(plan.warnings.iter().any(|w| w.code == "kept-shared"));
+        assert!(
+            plan.conflicts
+                .iter()
+                .any(|c| c.code == "foreign-number-on-trunk")
+        );
+        assert!(plan.warnings.iter().any(|w| w.code == "route-not-restored"));
+
+        let route = PreviousRoute {
+            number: NUMBER.parse().unwrap(),
+            kind: RouteKind::Application,
+            app_id: "77".into(),
+            application: "/v1/Account/A/Application/77/".into(),
+        };
+        let options = TeardownOptions::default().force(true).restore([route]);
+        let plan = teardown_from(&ic.spec, &o, &options).unwrap();
+        assert!(plan.conflicts.is_empty());
+        assert!(plan.warnings.iter().any(|w| w.code == "forced-detach"));
+        let restore = plan
+            .steps
+            .iter()
+            .position(|s| matches!(s.op, Op::RestoreRoute { .. }))
+            .unwrap();
+        let delete = plan
+            .steps
+            .iter()
+            .position(|s| matches!(&s.op, Op::DeleteTrunk { id, .. } if id.as_str() == "2"))
+            .unwrap();
+        assert!(
+            restore < delete,
+            "the route is restored before the trunk goes"
+        );
+    }
+}
