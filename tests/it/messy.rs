@@ -501,7 +501,7 @@ async fn nulls_numeric_ids_and_unreadable_objects_never_abort_the_plan() {
     );
     sandbox.seed_listed_json(
         Listing::Trunk,
-        json!({"trunk_id": 31784177241575_u64, "name": "numeric", "trunk_direction": "outbound"}),
+        json!({"trunk_id": 31_784_177_241_575_u64, "name": "numeric", "trunk_direction": "outbound"}),
     );
     // No direction at all: this one cannot be read.
     sandbox.seed_listed_json(

@@ -760,17 +760,17 @@ impl<'a> Planner<'a> {
 
     /// `", used by trunk(s) a (name), b"`, or nothing.
     fn users(&self, uses: impl Fn(&Trunk) -> bool) -> String {
-        let users: Vec<String> = self
+        let found: Vec<String> = self
             .observed
             .trunks
             .iter()
             .filter(|t| uses(t))
             .map(|t| format!("{}{}", t.trunk_id, label(t.name.as_deref())))
             .collect();
-        if users.is_empty() {
+        if found.is_empty() {
             String::new()
         } else {
-            format!(", used by trunk(s) {}", users.join(", "))
+            format!(", used by trunk(s) {}", found.join(", "))
         }
     }
 
