@@ -70,7 +70,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "{} numbers: {} steps applied, {} requests in {:.1} s ({:.1} requests/s), {} answered 429",
         args.count,
-        report.applied,
+        report.applied(),
         log.len(),
         elapsed.as_secs_f64(),
         log.len() as f64 / elapsed.as_secs_f64(),

@@ -149,16 +149,20 @@ fn print_plan(plan: &Plan, json: bool) -> Result<(), Box<dyn std::error::Error>>
 }
 
 fn progress(p: &Progress) {
-    let outcome = match &p.outcome {
+    let outcome = match p.outcome() {
         StepOutcome::Started => return,
         StepOutcome::Done => "done".to_owned(),
         StepOutcome::Unchanged => "unchanged".to_owned(),
         StepOutcome::Reconciled => "found (no duplicate made)".to_owned(),
         StepOutcome::Failed(e) => format!("FAILED: {e}"),
+        other => format!("{other:?}"),
     };
     println!(
         "  [{:>2}/{}] {} {}: {outcome}",
-        p.index, p.total, p.action, p.what
+        p.index(),
+        p.total(),
+        p.action(),
+        p.what()
     );
 }
 
@@ -196,9 +200,9 @@ async fn offline(args: &Args, inputs: &Inputs) -> Result<(), Box<dyn std::error:
     let report = ic.apply_with_progress(&plan, progress).await?;
     println!(
         "\n  {} step(s) applied, {} unchanged, {} Plivo object(s) created.",
-        report.applied,
-        report.unchanged,
-        report.created.len()
+        report.applied(),
+        report.unchanged(),
+        report.created().len()
     );
 
     if !args.teardown {

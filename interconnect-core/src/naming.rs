@@ -130,7 +130,7 @@ string_conversions!(
 
 /// The 64-bit FNV-1a hash: tiny, fixed by its specification, so stable across Rust versions
 /// (unlike `std`'s `DefaultHasher`).
-const fn fnv1a64(bytes: &[u8]) -> u64 {
+pub(crate) const fn fnv1a64(bytes: &[u8]) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     let mut i = 0;
     while i < bytes.len() {
@@ -189,8 +189,13 @@ pub fn tenant_key(tenant: &str) -> Result<String, NameError> {
             found,
         });
     }
+    Ok(key_of(tenant))
+}
+
+/// The key of a tenant already known to be valid (see the module docs).
+fn key_of(tenant: &str) -> String {
     if is_plain_key(tenant) {
-        return Ok(tenant.to_owned());
+        return tenant.to_owned();
     }
     let mut slug = String::new();
     let mut pending_dash = false;
@@ -209,7 +214,7 @@ pub fn tenant_key(tenant: &str) -> Result<String, NameError> {
     let slug = slug.trim_end_matches('-');
     let slug = if slug.is_empty() { "t" } else { slug };
     let hash = fnv1a64(tenant.as_bytes()) >> (64 - 4 * HASH_HEX_LEN);
-    Ok(format!("{slug}_{hash:0HASH_HEX_LEN$x}"))
+    format!("{slug}_{hash:0HASH_HEX_LEN$x}")
 }
 
 fn is_key(s: &str) -> bool {
@@ -265,6 +270,36 @@ impl ResourceName {
             sbc: sbc.label().to_owned(),
             role,
         })
+    }
+
+    /// The name of the `role` object of a WeHostVoIP tenant on `sbc`. A tenant domain is
+    /// already validated (and stored lowercase, without a trailing dot when built by the
+    /// Interconnect), so this cannot fail.
+    ///
+    /// ```
+    /// use interconnect_core::{ResourceName, Sbc};
+    /// use interconnect_core::naming::ResourceRole;
+    ///
+    /// let tenant = "acme.io".parse()?;
+    /// let n = ResourceName::for_tenant(&tenant, Sbc::preset("us").unwrap(), ResourceRole::IpAcl);
+    /// assert_eq!(n, ResourceName::new("acme.io", Sbc::preset("us").unwrap(), ResourceRole::IpAcl)?);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn for_tenant(
+        tenant: &wehostvoip_client::TenantDomain,
+        sbc: &Sbc,
+        role: ResourceRole,
+    ) -> ResourceName {
+        ResourceName {
+            tenant_key: key_of(tenant.as_str()),
+            sbc: sbc.label().to_owned(),
+            role,
+        }
+    }
+
+    /// Whether this name belongs to a WeHostVoIP tenant on `sbc` (any role).
+    pub fn is_for_tenant(&self, tenant: &wehostvoip_client::TenantDomain, sbc: &Sbc) -> bool {
+        self.sbc == sbc.label() && key_of(tenant.as_str()) == self.tenant_key
     }
 
     /// The tenant key.

@@ -10,6 +10,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr};
+use std::num::NonZeroU16;
 use std::str::FromStr;
 
 use async_trait::async_trait;
@@ -47,10 +48,14 @@ const SBC_VERIFIED: &str = "2023-04-10";
 pub struct Sbc {
     label: Cow<'static, str>,
     host: Host,
+    port: u16,
     location: Cow<'static, str>,
     last_known: Option<IpAddr>,
     provenance: Option<Provenance>,
 }
+
+/// The SIP port an SBC listens on unless [`Sbc::with_sip_port`] says otherwise.
+pub const DEFAULT_SIP_PORT: u16 = 5060;
 
 const fn shared(
     label: &'static str,
@@ -61,6 +66,7 @@ const fn shared(
     Sbc {
         label: Cow::Borrowed(label),
         host: Host::from_static_domain(fqdn),
+        port: DEFAULT_SIP_PORT,
         location: Cow::Borrowed(location),
         last_known: Some(IpAddr::V4(ip)),
         provenance: Some(Provenance::new(SBC_SOURCE, SBC_VERIFIED)),
@@ -122,9 +128,78 @@ impl Sbc {
             label: Cow::Owned(label.to_owned()),
             location: Cow::Owned(format!("dedicated ({host})")),
             host,
+            port: DEFAULT_SIP_PORT,
             last_known,
             provenance: None,
         })
+    }
+
+    /// A dedicated SBC labelled after its host: `d` and 7 hex digits of the FNV-1a hash of the
+    /// host as displayed (FQDNs are stored lowercase), so the same SBC always gets the same
+    /// label and two dedicated SBCs of one tenant get two sets of objects.
+    ///
+    /// ```
+    /// use interconnect_core::Sbc;
+    ///
+    /// let a = Sbc::dedicated_host("sbc1.acme.example".parse()?, None);
+    /// let b = Sbc::dedicated_host("SBC1.acme.example".parse()?, None);
+    /// let c = Sbc::dedicated_host("sbc2.acme.example".parse()?, None);
+    /// assert_eq!(a.label(), b.label());
+    /// assert_ne!(a.label(), c.label());
+    /// assert_eq!(a.label().len(), 8);
+    /// # Ok::<(), interconnect_core::error::HostError>(())
+    /// ```
+    pub fn dedicated_host(host: Host, last_known: Option<IpAddr>) -> Sbc {
+        let label = dedicated_label(&host);
+        Sbc {
+            label: Cow::Owned(label),
+            location: Cow::Owned(format!("dedicated ({host})")),
+            host,
+            port: DEFAULT_SIP_PORT,
+            last_known,
+            provenance: None,
+        }
+    }
+
+    /// The same SBC on another SIP port (the origination URI's port; default
+    /// [`DEFAULT_SIP_PORT`]).
+    ///
+    /// ```
+    /// use std::num::NonZeroU16;
+    /// use interconnect_core::Sbc;
+    ///
+    /// let own = Sbc::dedicated_host("2001:db8::10".parse()?, None)
+    ///     .with_sip_port(NonZeroU16::new(5080).unwrap());
+    /// assert_eq!(own.origination_uri(), "[2001:db8::10]:5080;transport=udp");
+    /// # Ok::<(), interconnect_core::error::HostError>(())
+    /// ```
+    #[must_use]
+    pub fn with_sip_port(mut self, port: NonZeroU16) -> Sbc {
+        self.port = port.get();
+        self
+    }
+
+    /// The SIP port.
+    pub fn sip_port(&self) -> u16 {
+        self.port
+    }
+
+    /// Where Plivo sends inbound calls: `host:port;transport=udp`, an IPv6 host in brackets
+    /// (`[2001:db8::10]:5060;transport=udp`).
+    pub fn origination_uri(&self) -> String {
+        format!("{}:{};transport=udp", self.host.uri_form(), self.port)
+    }
+
+    /// Checks the SBC's IP literal and last-known address against `policy` (no I/O; resolved
+    /// addresses are checked with [`check_address`] at plan time).
+    ///
+    /// # Errors
+    /// [`SbcAddressError`] naming the address and its class.
+    pub fn check_addresses(&self, policy: AddressPolicy) -> Result<(), SbcAddressError> {
+        for ip in self.host.ip().into_iter().chain(self.last_known) {
+            check_address(ip, policy)?;
+        }
+        Ok(())
     }
 
     /// The short label used in resource names.
@@ -154,7 +229,9 @@ impl Sbc {
 
     /// Whether this is one of the shared SBCs.
     pub fn is_shared(&self) -> bool {
-        SHARED_SBCS.iter().any(|s| s == self)
+        SHARED_SBCS
+            .iter()
+            .any(|s| s.label == self.label && s.host == self.host)
     }
 
     /// Resolves the SBC's host and compares the result with the last-known address.
@@ -203,7 +280,19 @@ impl FromStr for Sbc {
         let unknown = || SbcError::Unknown {
             value: s.to_owned(),
         };
-        let (label, rest) = s.split_once('=').ok_or_else(unknown)?;
+        let Some((label, rest)) = s.split_once('=') else {
+            // A bare FQDN (with a dot) or IP literal is a dedicated SBC labelled after itself;
+            // a dotless word is more likely a mistyped region than a host.
+            // A shared-SBC name that is not a preset is a mistyped region, not a dedicated SBC.
+            let lower = s.to_ascii_lowercase();
+            let shared_pattern = lower.starts_with("sbc-")
+                && lower.trim_end_matches('.').ends_with(".wehostvoip.io");
+            if !shared_pattern && (s.contains('.') || s.contains(':')) {
+                let host = s.parse::<Host>().map_err(|_| unknown())?;
+                return Ok(Sbc::dedicated_host(host, None));
+            }
+            return Err(unknown());
+        };
         let (host, ip) = match rest.split_once('@') {
             Some((h, ip)) => (h, Some(ip.parse::<IpAddr>().map_err(|_| unknown())?)),
             None => (rest, None),
@@ -226,7 +315,155 @@ impl fmt::Display for Sbc {
     }
 }
 
-string_conversions!(Sbc, SbcError, "an SBC: us, br, in, or label=host[@ip]");
+string_conversions!(
+    Sbc,
+    SbcError,
+    "an SBC: us, br, in, a host, or label=host[@ip]"
+);
+
+/// The label of a dedicated SBC derived from its host (see [`Sbc::dedicated_host`]).
+fn dedicated_label(host: &Host) -> String {
+    let hash = crate::naming::fnv1a64(host.to_string().as_bytes()) >> 36;
+    format!("d{hash:07x}")
+}
+
+/// Which SBC addresses are accepted.
+///
+/// ```
+/// use interconnect_core::sbc::{AddressPolicy, check_address};
+///
+/// let private = "10.0.0.7".parse().unwrap();
+/// assert!(check_address(private, AddressPolicy::default()).is_err());
+/// assert!(check_address(private, AddressPolicy::default().allow_private(true)).is_ok());
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct AddressPolicy {
+    allow_private: bool,
+}
+
+impl AddressPolicy {
+    /// Accept private addresses (RFC 1918, shared 100.64.0.0/10, IPv6 unique local) too: for an
+    /// SBC that Plivo reaches through a private interconnect. Off by default: Plivo cannot reach a
+    /// private address over the internet.
+    #[must_use]
+    pub const fn allow_private(mut self, allow: bool) -> AddressPolicy {
+        self.allow_private = allow;
+        self
+    }
+
+    /// Whether private addresses are accepted.
+    pub const fn allows_private(self) -> bool {
+        self.allow_private
+    }
+}
+
+/// Why an address cannot be an SBC's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum AddressClass {
+    /// `0.0.0.0` or `::`.
+    Unspecified,
+    /// `127.0.0.0/8` or `::1`.
+    Loopback,
+    /// `224.0.0.0/4` or `ff00::/8`.
+    Multicast,
+    /// `255.255.255.255`.
+    Broadcast,
+    /// `169.254.0.0/16` or `fe80::/10`.
+    LinkLocal,
+    /// RFC 1918, `100.64.0.0/10` or `fc00::/7` (accepted with [`AddressPolicy::allow_private`]).
+    Private,
+}
+
+impl AddressClass {
+    /// The class in words.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            AddressClass::Unspecified => "unspecified",
+            AddressClass::Loopback => "loopback",
+            AddressClass::Multicast => "multicast",
+            AddressClass::Broadcast => "broadcast",
+            AddressClass::LinkLocal => "link-local",
+            AddressClass::Private => "private",
+        }
+    }
+
+    /// The class of `ip`, or `None` for a public (routable) address.
+    pub fn of(ip: IpAddr) -> Option<AddressClass> {
+        match ip {
+            IpAddr::V4(v4) => {
+                let [a, b, ..] = v4.octets();
+                if v4.is_unspecified() {
+                    Some(AddressClass::Unspecified)
+                } else if v4.is_loopback() {
+                    Some(AddressClass::Loopback)
+                } else if v4.is_multicast() {
+                    Some(AddressClass::Multicast)
+                } else if v4.is_broadcast() {
+                    Some(AddressClass::Broadcast)
+                } else if v4.is_link_local() {
+                    Some(AddressClass::LinkLocal)
+                } else if v4.is_private() || (a == 100 && (64..128).contains(&b)) {
+                    Some(AddressClass::Private)
+                } else {
+                    None
+                }
+            }
+            IpAddr::V6(v6) => {
+                if let Some(v4) = v6.to_ipv4_mapped() {
+                    return AddressClass::of(IpAddr::V4(v4));
+                }
+                let first = v6.segments()[0];
+                if v6.is_unspecified() {
+                    Some(AddressClass::Unspecified)
+                } else if v6.is_loopback() {
+                    Some(AddressClass::Loopback)
+                } else if v6.is_multicast() {
+                    Some(AddressClass::Multicast)
+                } else if first & 0xffc0 == 0xfe80 {
+                    Some(AddressClass::LinkLocal)
+                } else if first & 0xfe00 == 0xfc00 {
+                    Some(AddressClass::Private)
+                } else {
+                    None
+                }
+            }
+        }
+    }
+}
+
+/// An SBC address Plivo could not (or must not) send calls to.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "invalid SBC address {address}: a {} address cannot receive calls from Plivo{}",
+    class.as_str(),
+    if *class == AddressClass::Private {
+        " (allow private addresses explicitly for a private interconnect)"
+    } else {
+        ""
+    }
+)]
+#[non_exhaustive]
+pub struct SbcAddressError {
+    /// The rejected address.
+    pub address: IpAddr,
+    /// What kind of address it is.
+    pub class: AddressClass,
+}
+
+/// Checks one SBC address: unspecified, loopback, multicast, broadcast and link-local addresses
+/// are refused; private ones only unless `policy` allows them.
+///
+/// # Errors
+/// [`SbcAddressError`] naming the address and its class.
+pub fn check_address(ip: IpAddr, policy: AddressPolicy) -> Result<(), SbcAddressError> {
+    match AddressClass::of(ip) {
+        None => Ok(()),
+        Some(AddressClass::Private) if policy.allow_private => Ok(()),
+        Some(class) => Err(SbcAddressError { address: ip, class }),
+    }
+}
 
 /// The addresses an SBC resolved to, and drift from its last-known address.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

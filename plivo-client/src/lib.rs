@@ -54,7 +54,6 @@ pub use numbers::phone_number::{
 pub use page::{MAX_PAGE_SIZE, Meta, Page};
 pub use ratelimit::{RateLimit, RateLimiter};
 pub use retry::{RetryPolicy, Sleeper, TokioSleeper};
-pub use zentrunk::ListParams;
 pub use zentrunk::call::{Call, CallFilter, CallInsights, CallParty, Calls};
 pub use zentrunk::credential::{CreateCredential, Credential, Credentials, UpdateCredential};
 pub use zentrunk::ip_acl::{CreateIpAcl, IpAcl, IpAcls, UpdateIpAcl};
@@ -62,6 +61,7 @@ pub use zentrunk::trunk::{
     CreateTrunk, Trunk, TrunkDirection, TrunkFilter, TrunkStatus, Trunks, UpdateTrunk,
 };
 pub use zentrunk::uri::{CreateUri, OriginationUri, UpdateUri, Uris};
+pub use zentrunk::{Lenient, ListParams, Undecodable};
 
 impl PlivoClient {
     /// Zentrunk trunks.

@@ -6,9 +6,8 @@
 
 use std::time::Duration;
 
-use plivo_client::sandbox::{
-    CallRecord, DEFAULT_APP_ID, Fault, Sandbox, TrunkDirection, TrunkGetShape, TrunkStatus,
-};
+use plivo_client::sandbox::{CallRecord, DEFAULT_APP_ID, Fault, Sandbox, TrunkGetShape};
+use plivo_client::{TrunkDirection, TrunkStatus};
 use reqwest::StatusCode;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Value, json};

@@ -4,7 +4,8 @@ use std::collections::BTreeMap;
 
 use interconnect_core::InboundAuth;
 use interconnect_core::interconnect::{Action, Interconnect, Op, Purpose};
-use plivo_client::sandbox::{Sandbox, SandboxState, TrunkDirection};
+use plivo_client::TrunkDirection;
+use plivo_client::sandbox::{Sandbox, SandboxState};
 use sip_rules::{Header, Status};
 use wehostvoip_client::{InMemory, NumberType};
 
@@ -101,13 +102,17 @@ async fn first_apply_creates_exactly_the_runbook_objects() {
         .apply_with_progress(&plan, |p| events.push(p.clone()))
         .await
         .unwrap();
-    assert_eq!(report.applied, plan.steps.len());
-    assert_eq!(report.created.len(), 4, "ACL, two trunks, URI: {report:?}");
-    assert_eq!(report.reconciled, 0);
+    assert_eq!(report.applied(), plan.steps().len());
+    assert_eq!(
+        report.created().len(),
+        4,
+        "ACL, two trunks, URI: {report:?}"
+    );
+    assert_eq!(report.reconciled(), 0);
     // Every step is reported started and finished, in order, as "n of m".
-    assert_eq!(events.len(), 2 * plan.steps.len());
-    assert!(events.iter().all(|e| e.total == plan.steps.len()));
-    assert_eq!(events.last().unwrap().index, plan.steps.len());
+    assert_eq!(events.len(), 2 * plan.steps().len());
+    assert!(events.iter().all(|e| e.total() == plan.steps().len()));
+    assert_eq!(events.last().unwrap().index(), plan.steps().len());
 
     let state = sandbox.state();
     assert_eq!(before.trunks.len(), 0);
@@ -191,7 +196,7 @@ async fn second_run_plans_nothing_and_sends_no_write() {
     let again = ic.plan().await.unwrap();
     assert!(again.is_empty(), "second plan must be empty:\n{again}");
     let report = ic.apply(&again).await.unwrap();
-    assert_eq!(report.applied, 0);
+    assert_eq!(report.applied(), 0);
     assert_eq!(common::count(&sandbox, "POST"), 0);
     assert_eq!(common::count(&sandbox, "DELETE"), 0);
     assert_eq!(plivo_shape(&sandbox.state()), after_first);
@@ -248,18 +253,18 @@ async fn teardown_leaves_plivo_as_it_was_and_keeps_the_number() {
     ic.apply(&ic.plan().await.unwrap()).await.unwrap();
 
     let teardown = ic.teardown_plan().await.unwrap();
-    assert_eq!(teardown.header.purpose, Purpose::Teardown);
+    assert_eq!(teardown.header().purpose, Purpose::Teardown);
     assert!(
         teardown
-            .steps
+            .steps()
             .iter()
-            .all(|s| matches!(s.action, Action::Delete | Action::Update))
+            .all(|s| matches!(s.action(), Action::Delete | Action::Update))
     );
     // Reverse order: the inbound side goes before the outbound trunk and its ACL.
     let kinds: Vec<&str> = teardown
-        .steps
+        .steps()
         .iter()
-        .map(|s| match &s.op {
+        .map(|s| match &s.op() {
             Op::UnassignNumber { .. } => "unassign",
             Op::RemoveInventoryNumber { .. } => "inventory",
             Op::DeleteTrunk { name, .. } if name.ends_with("-inbound") => "inbound",

@@ -5,6 +5,7 @@ mod common;
 mod e2e;
 mod faults;
 mod guard;
+mod messy;
 mod operator;
 mod plan_snapshots;
 mod rules;

@@ -45,7 +45,7 @@ async fn with_the_checklist_the_plan_converges_once_the_operator_confirms() {
     assert!(
         again
             .pending()
-            .all(|s| s.op.side() == interconnect_core::interconnect::Side::WeHostVoip),
+            .all(|s| s.op().side() == interconnect_core::interconnect::Side::WeHostVoip),
         "{again}"
     );
 

@@ -82,19 +82,19 @@ async fn a_trunk_listed_without_its_domain_is_read_back() {
         .unwrap();
     let plan = ic.plan().await.unwrap();
     let carrier = plan
-        .steps
+        .steps()
         .iter()
-        .find(|s| matches!(s.op, Op::Carrier { .. }))
+        .find(|s| matches!(s.op(), Op::Carrier { .. }))
         .unwrap();
-    assert_eq!(carrier.action, Action::Create);
-    let to = carrier.changes[0].to.as_deref().unwrap();
+    assert_eq!(carrier.action(), Action::Create);
+    let to = carrier.changes()[0].to.as_deref().unwrap();
     assert!(
         to.contains("plivo-primary=42741122632602585.zt.plivo.com"),
         "{plan}"
     );
     // The number is not on the account (404 with Plivo's body): a conflict, not an error.
     assert!(
-        plan.conflicts.iter().any(|c| c.code == "missing-number"),
+        plan.conflicts().iter().any(|c| c.code == "missing-number"),
         "{plan}"
     );
 }

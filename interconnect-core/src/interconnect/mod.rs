@@ -60,11 +60,13 @@ use wehostvoip_client as whv;
 
 use crate::error::ResolveError;
 use crate::naming::{ResourceName, ResourceRole};
-use crate::sbc::{Resolver, SystemResolver};
+use crate::sbc::{AddressPolicy, Resolver, SbcAddressError, SystemResolver};
 use crate::{CallerId, CodecPolicy, Country, E164, InboundAuth, Sbc};
 
 pub use apply::{ApplyReport, Progress, StepOutcome};
-pub use plan::{Action, Change, Conflict, Op, Plan, Purpose, Side, Step, Warning};
+pub use plan::{
+    Action, Change, Conflict, Op, Plan, PreviousRoute, Purpose, RouteKind, Side, Step, Warning,
+};
 pub use policy::CallPolicy;
 pub use verify::{Finding, Severity, TestCall, TestCallReport, Verification};
 
@@ -97,6 +99,9 @@ pub enum InterconnectError {
     /// The SBC's FQDN could not be resolved.
     #[error("resolving the SBC: {0}")]
     Resolve(#[from] ResolveError),
+    /// The SBC's address (given, last known or resolved) is one Plivo cannot send calls to.
+    #[error(transparent)]
+    SbcAddress(#[from] SbcAddressError),
     /// The platforms changed since the plan was made; plan again and review.
     #[error("the plan is stale: {reason}; plan again and review the new plan")]
     StalePlan {
@@ -146,6 +151,50 @@ pub struct Route {
     pub extension: whv::Extension,
 }
 
+/// How teardown treats what it finds (see [`Interconnect::teardown_plan_with`]).
+///
+/// ```
+/// use interconnect_core::interconnect::TeardownOptions;
+/// let options = TeardownOptions::default().force(true);
+/// assert!(options.is_forced());
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct TeardownOptions {
+    force: bool,
+    restore: Vec<PreviousRoute>,
+}
+
+impl TeardownOptions {
+    /// Delete the inbound trunk even when numbers that are not this interconnect's routes are
+    /// attached to it (by hand): without it, each such number is a conflict. The plan lists every
+    /// number it detaches this way.
+    #[must_use]
+    pub fn force(mut self, force: bool) -> Self {
+        self.force = force;
+        self
+    }
+
+    /// The routes the numbers had before this interconnect moved them (from
+    /// [`Plan::previous_routes`] or [`ApplyReport::previous_routes`], kept by the caller):
+    /// teardown routes each number back before deleting the inbound trunk.
+    #[must_use]
+    pub fn restore(mut self, routes: impl IntoIterator<Item = PreviousRoute>) -> Self {
+        self.restore.extend(routes);
+        self
+    }
+
+    /// Whether [`TeardownOptions::force`] is set.
+    pub fn is_forced(&self) -> bool {
+        self.force
+    }
+
+    /// The routes to restore.
+    pub fn routes_to_restore(&self) -> &[PreviousRoute] {
+        &self.restore
+    }
+}
+
 /// The names of the remote objects, computed once in `build`.
 #[derive(Debug, Clone)]
 pub(crate) struct Names {
@@ -172,32 +221,29 @@ pub(crate) struct Spec {
     pub(crate) codecs: CodecPolicy,
     pub(crate) inbound_auth: InboundAuth,
     pub(crate) names: Names,
+    /// Move numbers routed to another Zentrunk trunk (see [`InterconnectBuilder::take_over`]).
+    pub(crate) take_over: bool,
+    /// Which SBC addresses are accepted.
+    pub(crate) address_policy: AddressPolicy,
 }
 
 impl Names {
+    /// The names of `tenant`'s objects on `sbc`, from the typed values (no string is re-parsed
+    /// except into the WeHostVoIP crate's own `Name`, whose error keeps its type).
     fn new(
         tenant: &whv::TenantDomain,
         sbc: &Sbc,
         country: Country,
     ) -> Result<Names, InterconnectError> {
-        let name = |role| {
-            ResourceName::new(tenant.as_str(), sbc, role)
-                .map(|n| n.to_string())
-                .map_err(|e| InterconnectError::Domain(e.into()))
-        };
-        let carrier = name(ResourceRole::Carrier)?;
-        let carrier = carrier.parse().map_err(|e: whv::Error| {
-            InterconnectError::invalid("carrier name", carrier.clone(), e.to_string())
-        })?;
-        let group = format!("plivo-{}", country.code().to_ascii_lowercase());
-        let security_group = group.parse().map_err(|e: whv::Error| {
-            InterconnectError::invalid("security group name", group.clone(), e.to_string())
-        })?;
-        let inbound = name(ResourceRole::InboundTrunk)?;
+        let name = |role| ResourceName::for_tenant(tenant, sbc, role).to_string();
+        let carrier: whv::Name = name(ResourceRole::Carrier).parse()?;
+        let security_group: whv::Name =
+            format!("plivo-{}", country.code().to_ascii_lowercase()).parse()?;
+        let inbound = name(ResourceRole::InboundTrunk);
         Ok(Names {
-            acl: name(ResourceRole::IpAcl)?,
-            outbound: name(ResourceRole::OutboundTrunk)?,
-            uri: name(ResourceRole::OriginationUri)?,
+            acl: name(ResourceRole::IpAcl),
+            outbound: name(ResourceRole::OutboundTrunk),
+            uri: name(ResourceRole::OriginationUri),
             inventory_source: format!("Plivo ({inbound})"),
             inbound,
             carrier,
@@ -280,6 +326,27 @@ pub struct InterconnectBuilder {
     allow_toll_free: Option<bool>,
     codecs: Option<CodecPolicy>,
     inbound_auth: Option<InboundAuth>,
+    take_over: bool,
+    address_policy: AddressPolicy,
+}
+
+/// The one rule for a tenant: a WeHostVoIP tenant domain, compared without case and without a
+/// trailing dot, so `acme.io.`, `ACME.io` and `acme.io` are one tenant with one set of names.
+///
+/// # Errors
+/// [`InterconnectError::WeHostVoip`] with the domain rule the value breaks.
+///
+/// ```
+/// use interconnect_core::interconnect::normalize_tenant;
+/// assert_eq!(normalize_tenant("ACME.io.")?.as_str(), "acme.io");
+/// assert_eq!(normalize_tenant(" acme.io ")?, normalize_tenant("acme.io")?);
+/// assert!(normalize_tenant("acme..io").is_err());
+/// # Ok::<(), interconnect_core::InterconnectError>(())
+/// ```
+pub fn normalize_tenant(raw: &str) -> Result<whv::TenantDomain, InterconnectError> {
+    let trimmed = raw.trim();
+    let bare = trimmed.strip_suffix('.').unwrap_or(trimmed);
+    Ok(bare.parse::<whv::TenantDomain>()?)
 }
 
 impl fmt::Debug for InterconnectBuilder {
@@ -375,6 +442,26 @@ impl InterconnectBuilder {
         self
     }
 
+    /// Lets apply move a number that is routed to another Zentrunk trunk (another interconnect's,
+    /// or one made by hand) onto this interconnect's inbound trunk. Without it such a number is a
+    /// conflict. Either way the plan shows the number's current route, and the apply report
+    /// records it ([`ApplyReport::previous_routes`]) so teardown can restore it.
+    #[must_use]
+    pub fn take_over(mut self, take_over: bool) -> Self {
+        self.take_over = take_over;
+        self
+    }
+
+    /// Which SBC addresses are accepted (default: public addresses only; unspecified, loopback,
+    /// multicast, broadcast and link-local ones are always refused). Checked at `build` for an
+    /// SBC given by IP address or with a last-known address, and at plan time for the resolved
+    /// addresses.
+    #[must_use]
+    pub fn sbc_address_policy(mut self, policy: AddressPolicy) -> Self {
+        self.address_policy = policy;
+        self
+    }
+
     /// Validates every input; no I/O.
     ///
     /// # Errors
@@ -388,10 +475,9 @@ impl InterconnectBuilder {
             .whv
             .ok_or(InterconnectError::Missing("WeHostVoIP backend"))?;
         let sbc = self.sbc.ok_or(InterconnectError::Missing("SBC"))?;
+        sbc.check_addresses(self.address_policy)?;
         let tenant_raw = self.tenant.ok_or(InterconnectError::Missing("tenant"))?;
-        let tenant: whv::TenantDomain = tenant_raw.parse().map_err(|e: whv::Error| {
-            InterconnectError::invalid("tenant", tenant_raw.clone(), e.to_string())
-        })?;
+        let tenant = normalize_tenant(&tenant_raw)?;
         let caller_id = self
             .caller_id
             .ok_or(InterconnectError::Missing("caller ID"))?;
@@ -431,6 +517,8 @@ impl InterconnectBuilder {
             allow_toll_free: self.allow_toll_free,
             codecs,
             inbound_auth: self.inbound_auth.unwrap_or_default(),
+            take_over: self.take_over,
+            address_policy: self.address_policy,
         };
         Ok(Interconnect {
             plivo,

@@ -2,16 +2,27 @@
 
 use std::collections::BTreeMap;
 
-use plivo_client::{IpAcl, Number, NumberFilter, OriginationUri, Trunk, TrunkFilter};
+use plivo_client::{IpAcl, Number, NumberFilter, OriginationUri, Trunk, TrunkFilter, Undecodable};
 use wehostvoip_client as whv;
 
 use super::{Interconnect, InterconnectError};
-use crate::sbc::Resolution;
+use crate::sbc::{Resolution, check_address};
 
-/// Above this many numbers, the planner lists the account's numbers instead of reading each.
-const NUMBER_GET_LIMIT: usize = 5;
+/// Above this many numbers, the account's numbers are listed instead of read one by one.
+pub(crate) const NUMBER_GET_LIMIT: usize = 5;
 
-/// What exists on both sides, as read at plan time.
+/// What exists on WeHostVoIP, as read at plan time.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct WhvObserved {
+    pub(crate) carrier: Option<whv::Carrier>,
+    pub(crate) tenant: Option<whv::Tenant>,
+    pub(crate) groups: Vec<whv::SecurityGroup>,
+    pub(crate) subscribers: Vec<whv::Subscriber>,
+    pub(crate) inventory: Vec<whv::InventoryNumber>,
+    pub(crate) assignments: Vec<whv::PhoneNumberAssignment>,
+}
+
+/// What exists on both sides, as read at plan time: the planner's only input besides the spec.
 #[derive(Debug, Clone)]
 pub(crate) struct Observed {
     pub(crate) resolution: Resolution,
@@ -20,12 +31,12 @@ pub(crate) struct Observed {
     pub(crate) uris: Vec<OriginationUri>,
     /// The routed numbers and the caller ID, by digits; `None`: not on the account.
     pub(crate) numbers: BTreeMap<String, Option<Number>>,
-    pub(crate) carrier: Option<whv::Carrier>,
-    pub(crate) tenant: Option<whv::Tenant>,
-    pub(crate) groups: Vec<whv::SecurityGroup>,
-    pub(crate) subscribers: Vec<whv::Subscriber>,
-    pub(crate) inventory: Vec<whv::InventoryNumber>,
-    pub(crate) assignments: Vec<whv::PhoneNumberAssignment>,
+    /// Every number of the account, when it was listed (teardown lists them to find numbers
+    /// attached to the inbound trunk by hand).
+    pub(crate) all_numbers: Option<Vec<Number>>,
+    /// Listed objects that could not be decoded (skipped, reported in the plan).
+    pub(crate) skipped: Vec<Undecodable>,
+    pub(crate) whv: WhvObserved,
 }
 
 impl Observed {
@@ -55,13 +66,31 @@ impl Observed {
     }
 }
 
+/// How the planner reads numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NumberReads {
+    /// The routed numbers and the caller ID only (one GET each, or one list above
+    /// [`NUMBER_GET_LIMIT`]).
+    Wanted,
+    /// Every number of the account (one list).
+    All,
+}
+
 impl Interconnect {
     /// Reads everything the planner compares. Plivo reads go through the client's limiter.
-    pub(crate) async fn observe(&self) -> Result<Observed, InterconnectError> {
+    pub(crate) async fn observe(&self, reads: NumberReads) -> Result<Observed, InterconnectError> {
         let spec = &self.spec;
-        let resolution = spec.sbc.resolve(self.resolver.as_ref()).await?;
-        let acls = self.plivo.ip_acls().all().await?;
-        let mut trunks = self.plivo.trunks().all(&TrunkFilter::default()).await?;
+        let resolution = self.resolve().await?;
+        let mut skipped = Vec::new();
+        let acls = self.plivo.ip_acls().all_lenient().await?;
+        skipped.extend(acls.skipped);
+        let trunks = self
+            .plivo
+            .trunks()
+            .all_lenient(&TrunkFilter::default())
+            .await?;
+        skipped.extend(trunks.skipped);
+        let mut trunks = trunks.objects;
         // The carrier's gateway is the outbound trunk's domain: read the trunk itself when a
         // list body leaves the domain out (create answers never carry it either).
         for t in &mut trunks {
@@ -69,8 +98,52 @@ impl Interconnect {
                 t.trunk_domain = self.plivo.trunks().get(&t.trunk_id).await?.trunk_domain;
             }
         }
-        let uris = self.plivo.uris().all().await?;
+        let uris = self.plivo.uris().all_lenient().await?;
+        skipped.extend(uris.skipped);
 
+        let wanted = self.wanted_numbers();
+        let (numbers, all_numbers) = if reads == NumberReads::All || wanted.len() > NUMBER_GET_LIMIT
+        {
+            let all = self
+                .plivo
+                .numbers()
+                .all_lenient(&NumberFilter::default())
+                .await?;
+            skipped.extend(all.skipped);
+            let numbers = pick(&wanted, &all.objects);
+            (numbers, (reads == NumberReads::All).then_some(all.objects))
+        } else {
+            let mut numbers = BTreeMap::new();
+            for d in wanted {
+                let found = self.plivo.numbers().get_opt(&d).await?;
+                numbers.insert(d, found);
+            }
+            (numbers, None)
+        };
+        Ok(Observed {
+            resolution,
+            acls: acls.objects,
+            trunks,
+            uris: uris.objects,
+            numbers,
+            all_numbers,
+            skipped,
+            whv: self.observe_whv().await?,
+        })
+    }
+
+    /// Resolves the SBC and checks every resolved address against the address policy.
+    pub(crate) async fn resolve(&self) -> Result<Resolution, InterconnectError> {
+        let resolution = self.spec.sbc.resolve(self.resolver.as_ref()).await?;
+        for ip in resolution.addresses() {
+            check_address(*ip, self.spec.address_policy)?;
+        }
+        Ok(resolution)
+    }
+
+    /// The digits of the routed numbers and of the caller ID, sorted, without duplicates.
+    pub(crate) fn wanted_numbers(&self) -> Vec<String> {
+        let spec = &self.spec;
         let mut wanted: Vec<String> = spec
             .routes
             .iter()
@@ -79,24 +152,12 @@ impl Interconnect {
         wanted.push(spec.caller_id.number().digits().to_owned());
         wanted.sort();
         wanted.dedup();
-        let mut numbers: BTreeMap<String, Option<Number>> = BTreeMap::new();
-        if wanted.len() > NUMBER_GET_LIMIT {
-            let all = self.plivo.numbers().all(&NumberFilter::default()).await?;
-            let mut by_digits: BTreeMap<String, Number> = all
-                .into_iter()
-                .map(|n| (n.number.trim_start_matches('+').to_owned(), n))
-                .collect();
-            for d in wanted {
-                let found = by_digits.remove(&d);
-                numbers.insert(d, found);
-            }
-        } else {
-            for d in wanted {
-                let found = self.plivo.numbers().get_opt(&d).await?;
-                numbers.insert(d, found);
-            }
-        }
+        wanted
+    }
 
+    /// Reads the WeHostVoIP side (no Plivo request).
+    pub(crate) async fn observe_whv(&self) -> Result<WhvObserved, InterconnectError> {
+        let spec = &self.spec;
         let carrier = self.whv.get_carrier(&spec.names.carrier).await?;
         let tenant = self.whv.get_tenant(&spec.tenant).await?;
         let (groups, subscribers, assignments) = if tenant.is_some() {
@@ -109,12 +170,7 @@ impl Interconnect {
             (Vec::new(), Vec::new(), Vec::new())
         };
         let inventory = self.whv.list_inventory().await?;
-        Ok(Observed {
-            resolution,
-            acls,
-            trunks,
-            uris,
-            numbers,
+        Ok(WhvObserved {
             carrier,
             tenant,
             groups,
@@ -123,4 +179,16 @@ impl Interconnect {
             assignments,
         })
     }
+}
+
+/// The `wanted` numbers (digits) out of a list of the account's numbers.
+pub(crate) fn pick(wanted: &[String], all: &[Number]) -> BTreeMap<String, Option<Number>> {
+    let by_digits: BTreeMap<&str, &Number> = all
+        .iter()
+        .map(|n| (n.number.trim_start_matches('+'), n))
+        .collect();
+    wanted
+        .iter()
+        .map(|d| (d.clone(), by_digits.get(d.as_str()).map(|n| (*n).clone())))
+        .collect()
 }

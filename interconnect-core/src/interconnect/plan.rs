@@ -11,6 +11,7 @@ use crate::E164;
 /// Which platform a step changes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Side {
     /// Plivo (Zentrunk and numbers APIs).
     Plivo,
@@ -30,6 +31,7 @@ impl fmt::Display for Side {
 /// What a step does to its object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Action {
     /// The object does not exist yet: make it.
     Create,
@@ -197,6 +199,9 @@ pub enum Op {
     NumberOnTrunk {
         /// The number.
         number: E164,
+        /// Where it is routed now, when that is elsewhere (recorded for teardown to restore).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        previous: Option<PreviousRoute>,
     },
     /// The number in the ISP's inventory (runbook 4.2).
     InventoryNumber {
@@ -234,6 +239,15 @@ pub enum Op {
         name: String,
         /// Its id.
         id: TrunkId,
+        /// The numbers (digits) attached to it when the plan was made; apply refuses the plan
+        /// when another number has been attached since.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        numbers: Vec<String>,
+    },
+    /// Teardown: route a number back to where it was before this interconnect moved it.
+    RestoreRoute {
+        /// The route to restore.
+        route: PreviousRoute,
     },
     /// Teardown: delete an origination URI this library made (after the trunks using it).
     DeleteUri {
@@ -274,7 +288,8 @@ impl Op {
             | Op::NumberOnTrunk { .. }
             | Op::DeleteTrunk { .. }
             | Op::DeleteUri { .. }
-            | Op::DeleteIpAcl { .. } => Side::Plivo,
+            | Op::DeleteIpAcl { .. }
+            | Op::RestoreRoute { .. } => Side::Plivo,
             _ => Side::WeHostVoip,
         }
     }
@@ -318,7 +333,10 @@ impl Op {
                 format!("origination URI {name}")
             }
             Op::InboundTrunk { name, .. } => format!("inbound trunk {name}"),
-            Op::NumberOnTrunk { number } => format!("number {number} on the inbound trunk"),
+            Op::NumberOnTrunk { number, .. } => format!("number {number} on the inbound trunk"),
+            Op::RestoreRoute { route } => {
+                format!("number {} back on its previous route", route.number)
+            }
             Op::InventoryNumber { record, .. } => {
                 format!("number {} in the inventory", record.number)
             }
@@ -338,13 +356,70 @@ impl Op {
 
 /// One step of a plan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Step {
     /// What to do.
-    pub action: Action,
+    pub(crate) action: Action,
     /// To which object, with the values to send.
-    pub op: Op,
+    pub(crate) op: Op,
     /// The fields that differ (empty for [`Action::NoChange`]).
-    pub changes: Vec<Change>,
+    pub(crate) changes: Vec<Change>,
+}
+
+impl Step {
+    /// What the step does.
+    pub fn action(&self) -> Action {
+        self.action
+    }
+
+    /// To which object, with the values to send.
+    pub fn op(&self) -> &Op {
+        &self.op
+    }
+
+    /// The fields that differ (empty for [`Action::NoChange`]).
+    pub fn changes(&self) -> &[Change] {
+        &self.changes
+    }
+}
+
+/// Where a number was routed before this interconnect moved it: recorded by the plan and the
+/// apply report, kept by the caller (for example in a state file), and given back to
+/// [`TeardownOptions::restore`](super::TeardownOptions::restore) so teardown routes the number
+/// back instead of leaving it without a route.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct PreviousRoute {
+    /// The number.
+    pub number: E164,
+    /// What it was routed to: an XML application or a Zentrunk trunk.
+    pub kind: RouteKind,
+    /// The id to route it back with (`POST Number/{digits}/ {"app_id": ...}`): the application id
+    /// or the trunk id.
+    pub app_id: String,
+    /// The `application` path Plivo showed (`/v1/Account/{id}/Application/{app}/` or
+    /// `/v1/Account/{id}/Zentrunk/Trunk/{trunk_id}/`).
+    pub application: String,
+}
+
+impl fmt::Display for PreviousRoute {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.kind {
+            RouteKind::Trunk => write!(f, "trunk {}", self.app_id),
+            RouteKind::Application => write!(f, "application {}", self.app_id),
+        }
+    }
+}
+
+/// What a number can be routed to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum RouteKind {
+    /// A Zentrunk trunk (another interconnect's, or made by hand).
+    Trunk,
+    /// A Plivo (XML) application.
+    Application,
 }
 
 /// Something an operator should know before saying yes; applying is still possible.
@@ -405,6 +480,7 @@ pub struct Header {
 /// Whether a plan builds the interconnect or removes it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Purpose {
     /// Build or converge the interconnect.
     Provision,
@@ -415,20 +491,57 @@ pub enum Purpose {
 /// The reviewed list of what an apply will do, in order.
 ///
 /// A plan is a pure value: it serializes to JSON for audit and prints for review. Apply walks it
-/// step by step and refuses it when the platforms changed since it was made.
+/// step by step and refuses it when the objects it changes changed since it was made.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Plan {
     /// What the plan is for.
-    pub header: Header,
+    pub(crate) header: Header,
     /// The steps, in the order they run.
-    pub steps: Vec<Step>,
+    pub(crate) steps: Vec<Step>,
     /// Things to know before applying.
-    pub warnings: Vec<Warning>,
+    pub(crate) warnings: Vec<Warning>,
     /// Things that block applying.
-    pub conflicts: Vec<Conflict>,
+    pub(crate) conflicts: Vec<Conflict>,
 }
 
 impl Plan {
+    /// What the plan is for.
+    pub fn header(&self) -> &Header {
+        &self.header
+    }
+
+    /// Whether it builds the interconnect or removes it.
+    pub fn purpose(&self) -> Purpose {
+        self.header.purpose
+    }
+
+    /// The steps, in the order they run.
+    pub fn steps(&self) -> &[Step] {
+        &self.steps
+    }
+
+    /// Things to know before applying.
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
+    }
+
+    /// Things that block applying.
+    pub fn conflicts(&self) -> &[Conflict] {
+        &self.conflicts
+    }
+
+    /// The routes the numbers have now that this plan moves them off (keep them, and give them
+    /// to [`TeardownOptions::restore`](super::TeardownOptions::restore) later).
+    pub fn previous_routes(&self) -> impl Iterator<Item = &PreviousRoute> {
+        self.steps.iter().filter_map(|s| match &s.op {
+            Op::NumberOnTrunk {
+                previous: Some(p), ..
+            } if s.action.changes_anything() => Some(p),
+            _ => None,
+        })
+    }
+
     /// True when applying would send no change.
     pub fn is_empty(&self) -> bool {
         !self.steps.iter().any(|s| s.action.changes_anything())

@@ -3,16 +3,18 @@
 
 use std::collections::BTreeSet;
 
-use plivo_client::{IpAclId, Trunk, TrunkDirection, TrunkId, UriId};
+use ipnet::IpNet;
+use plivo_client::{IpAclId, Number, Trunk, TrunkDirection, TrunkId, UriId};
 use wehostvoip_client as whv;
 
-use super::observe::Observed;
+use super::observe::{NumberReads, Observed};
 use super::plan::{
-    Action, Change, Conflict, GatewayTarget, Header, Op, Plan, PlannedGateway, Purpose, Step,
-    Warning,
+    Action, Change, Conflict, GatewayTarget, Header, Op, Plan, PlannedGateway, PreviousRoute,
+    Purpose, RouteKind, Step, Warning,
 };
 use super::{Interconnect, InterconnectError, Spec, whv_country, whv_e164};
 use crate::InboundAuth;
+use crate::naming::ResourceName;
 use crate::presets::PLIVO;
 
 /// The description set on the carrier this library makes.
@@ -25,7 +27,7 @@ impl Interconnect {
     /// # Errors
     /// Any read that fails on either side, or the SBC's FQDN not resolving.
     pub async fn plan(&self) -> Result<Plan, InterconnectError> {
-        let observed = self.observe().await?;
+        let observed = self.observe(NumberReads::Wanted).await?;
         plan_from(&self.spec, &observed)
     }
 }
@@ -153,6 +155,7 @@ pub(crate) fn plan_from(spec: &Spec, observed: &Observed) -> Result<Plan, Interc
     p.numbers_on_trunk(inbound.as_ref());
     p.inventory()?;
     p.extensions()?;
+    p.foreign_setups();
     p.warnings.extend(common_warnings(spec, observed));
     Ok(Plan {
         header: header_for(spec, observed, Purpose::Provision),
@@ -193,13 +196,10 @@ impl<'a> Planner<'a> {
         let want = self.observed.resolution.acl().ip_addresses();
         let found = self.observed.acls_named(name);
         let acl = self.unique(found, "IP access list", name);
-        let have = acl.map(|a| {
-            let set: BTreeSet<&str> = a.ip_addresses.iter().map(String::as_str).collect();
-            (set, a.ip_addresses.join(", "))
-        });
-        let same = have.as_ref().is_some_and(|(set, _)| {
-            *set == want.iter().map(String::as_str).collect::<BTreeSet<_>>()
-        });
+        let have = acl.map(|a| (address_set(&a.ip_addresses), a.ip_addresses.join(", ")));
+        let same = have
+            .as_ref()
+            .is_some_and(|(set, _)| *set == address_set(&want));
         let changes = if same {
             Vec::new()
         } else {
@@ -318,7 +318,7 @@ impl<'a> Planner<'a> {
                 g.display.as_deref(),
             )
         }));
-        let have = self.observed.carrier.as_ref().map(|c| {
+        let have = self.observed.whv.carrier.as_ref().map(|c| {
             render_gateways(c.gateways.iter().map(|g| {
                 (
                     g.name.to_string(),
@@ -347,7 +347,7 @@ impl<'a> Planner<'a> {
     fn caller_id(&mut self) -> Result<(), InterconnectError> {
         let spec = self.spec;
         let caller = whv_e164(spec.caller_id.number())?;
-        let carrier = self.observed.carrier.as_ref();
+        let carrier = self.observed.whv.carrier.as_ref();
         let all_set = carrier.is_some_and(|c| {
             c.gateways
                 .iter()
@@ -396,7 +396,7 @@ impl<'a> Planner<'a> {
         let spec = self.spec;
         let names = &spec.names;
         let group = self.desired_group()?;
-        let Some(tenant) = &self.observed.tenant else {
+        let Some(tenant) = &self.observed.whv.tenant else {
             self.conflicts.push(Conflict::new(
                 "missing-tenant",
                 format!(
@@ -421,6 +421,7 @@ impl<'a> Planner<'a> {
 
         let existing = self
             .observed
+            .whv
             .groups
             .iter()
             .find(|g| g.name == names.security_group);
@@ -458,6 +459,7 @@ impl<'a> Planner<'a> {
         for ext in extensions {
             let Some(sub) = self
                 .observed
+                .whv
                 .subscribers
                 .iter()
                 .find(|s| &s.extension == ext)
@@ -536,11 +538,7 @@ impl<'a> Planner<'a> {
     fn origination_uri(&mut self) -> Option<UriId> {
         let spec = self.spec;
         let name = &spec.names.uri;
-        let want = format!(
-            "{}:{};transport=udp",
-            spec.sbc.host(),
-            PLIVO.ports().signalling()
-        );
+        let want = spec.sbc.origination_uri();
         let found = self.observed.uris_named(name);
         let uri = self.unique(found, "origination URI", name);
         let step = match uri {
@@ -554,7 +552,11 @@ impl<'a> Planner<'a> {
                 vec![Change::new("uri", None, Some(want))],
             ),
             Some(u) => {
-                let mut changes = change("uri", text(&u.uri), want.clone());
+                let mut changes = if same_uri(&u.uri, &want) {
+                    Vec::new()
+                } else {
+                    vec![Change::new("uri", text(&u.uri), Some(want.clone()))]
+                };
                 changes.extend(change(
                     "authentication_needed",
                     text(&u.authentication_needed),
@@ -628,23 +630,147 @@ impl<'a> Planner<'a> {
             };
             let current = n.trunk_id();
             let on_trunk = inbound.is_some() && current.as_ref() == inbound;
+            let previous = if on_trunk {
+                None
+            } else {
+                self.previous_route(r, n, current.as_ref())
+            };
             self.steps.push(diff(
                 Action::Attach,
                 Op::NumberOnTrunk {
                     number: r.number.clone(),
+                    previous: previous.clone(),
                 },
                 if on_trunk {
                     Vec::new()
                 } else {
                     vec![Change::new(
                         "app_id",
-                        current
-                            .map(|t| format!("trunk {t}"))
-                            .or_else(|| n.application.clone()),
+                        previous.as_ref().map(ToString::to_string),
                         Some(trunk_label.clone()),
                     )]
                 },
             ));
+        }
+    }
+
+    /// The route a number has now, with the conflict (another Zentrunk trunk without take-over)
+    /// or warning it calls for.
+    fn previous_route(
+        &mut self,
+        r: &super::Route,
+        n: &Number,
+        trunk: Option<&TrunkId>,
+    ) -> Option<PreviousRoute> {
+        let app_id = n.app_id()?;
+        let kind = if trunk.is_some() {
+            RouteKind::Trunk
+        } else {
+            RouteKind::Application
+        };
+        let route = PreviousRoute {
+            number: r.number.clone(),
+            kind,
+            app_id,
+            application: n.application.clone().unwrap_or_default(),
+        };
+        let whose = trunk
+            .and_then(|t| self.observed.trunks.iter().find(|x| &x.trunk_id == t))
+            .and_then(|t| t.name.as_deref())
+            .map_or_else(String::new, |name| format!(" ({name})"));
+        match kind {
+            RouteKind::Trunk if !self.spec.take_over => self.conflicts.push(Conflict::new(
+                "number-routed-elsewhere",
+                format!(
+                    "number {} is routed to Zentrunk trunk {}{whose}, which this interconnect did                      not make: moving it would cut that route; move it by hand, or allow the                      take-over explicitly (its route is then recorded for teardown to restore)",
+                    r.number, route.app_id
+                ),
+            )),
+            RouteKind::Trunk => self.warnings.push(Warning::new(
+                "take-over",
+                format!(
+                    "number {} is taken over from Zentrunk trunk {}{whose}; its previous route                      is recorded in the plan and the apply report: give it back to teardown to                      restore it",
+                    r.number, route.app_id
+                ),
+            )),
+            _ => self.warnings.push(Warning::new(
+                "previous-route",
+                format!(
+                    "number {} is routed to application {} now; apply moves it to the inbound                      trunk and records the previous route for teardown to restore",
+                    r.number, route.app_id
+                ),
+            )),
+        }
+        Some(route)
+    }
+
+    /// Hand-made objects for the same SBC (an ACL holding its address, a URI pointing at it,
+    /// under other names) and the trunks using them: named in a warning, never duplicated
+    /// silently and never touched.
+    fn foreign_setups(&mut self) {
+        let spec = self.spec;
+        let ours = |name: Option<&str>| {
+            name.and_then(|n| n.parse::<ResourceName>().ok())
+                .is_some_and(|n| n.is_for_tenant(&spec.tenant, &spec.sbc))
+        };
+        let sbc: BTreeSet<IpNet> = self
+            .observed
+            .resolution
+            .addresses()
+            .iter()
+            .map(|ip| IpNet::from(*ip))
+            .collect();
+        for acl in &self.observed.acls {
+            if ours(acl.name.as_deref()) || address_set(&acl.ip_addresses).is_disjoint(&sbc) {
+                continue;
+            }
+            let users = self.users(|t| t.uses_acl(&acl.ipacl_uuid));
+            self.warnings.push(Warning::new(
+                "hand-made-setup",
+                format!(
+                    "IP access list {}{} already holds the SBC's address{users}; this plan makes                      its own ({}) and leaves that one as it is",
+                    acl.ipacl_uuid,
+                    label(acl.name.as_deref()),
+                    spec.names.acl
+                ),
+            ));
+        }
+        let host = spec.sbc.host().to_string();
+        for uri in &self.observed.uris {
+            if ours(uri.name.as_deref()) || !uri_points_at(&uri.uri, &host, &sbc) {
+                continue;
+            }
+            let users = self.users(|t| t.uses_uri(&uri.uri_uuid));
+            self.warnings.push(Warning::new(
+                "hand-made-setup",
+                format!(
+                    "origination URI {}{} ({}) already points at the SBC{users}; this plan makes                      its own ({}) and leaves that one as it is",
+                    uri.uri_uuid,
+                    label(uri.name.as_deref()),
+                    uri.uri,
+                    spec.names.uri
+                ),
+            ));
+        }
+        for u in &self.observed.skipped {
+            self.warnings
+                .push(Warning::new("unreadable-object", u.to_string()));
+        }
+    }
+
+    /// `", used by trunk(s) a (name), b"`, or nothing.
+    fn users(&self, uses: impl Fn(&Trunk) -> bool) -> String {
+        let found: Vec<String> = self
+            .observed
+            .trunks
+            .iter()
+            .filter(|t| uses(t))
+            .map(|t| format!("{}{}", t.trunk_id, label(t.name.as_deref())))
+            .collect();
+        if found.is_empty() {
+            String::new()
+        } else {
+            format!(", used by trunk(s) {}", found.join(", "))
         }
     }
 
@@ -654,7 +780,12 @@ impl<'a> Planner<'a> {
         for r in &spec.routes {
             let number = whv_e164(&r.number)?;
             // An existing record is the ISP's to price: it is left as it is.
-            let exists = self.observed.inventory.iter().any(|i| i.number == number);
+            let exists = self
+                .observed
+                .whv
+                .inventory
+                .iter()
+                .any(|i| i.number == number);
             let plivo = self.observed.number(r.number.digits());
             let record = whv::InventoryNumber {
                 number,
@@ -667,7 +798,7 @@ impl<'a> Planner<'a> {
                 price: whv::Price::default(),
                 vendor_price: plivo
                     .and_then(|n| n.monthly_rental_rate.as_deref())
-                    .and_then(|p| p.parse().ok())
+                    .and_then(|p| price(p).ok())
                     .unwrap_or_default(),
                 capabilities: whv::Capabilities {
                     voice: true,
@@ -700,13 +831,14 @@ impl<'a> Planner<'a> {
     /// Runbook 4.3: each number on its extension.
     fn extensions(&mut self) -> Result<(), InterconnectError> {
         let spec = self.spec;
-        if self.observed.tenant.is_none() {
+        if self.observed.whv.tenant.is_none() {
             return Ok(());
         }
         for r in &spec.routes {
             let number = whv_e164(&r.number)?;
             let current = self
                 .observed
+                .whv
                 .assignments
                 .iter()
                 .find(|a| a.number == number)
@@ -736,6 +868,101 @@ impl<'a> Planner<'a> {
     }
 }
 
+/// A Plivo rate (`"0.80000"`: Plivo writes five decimals) as a WeHostVoIP price (at most four):
+/// trailing zeros are not precision.
+fn price(rate: &str) -> Result<whv::Price, whv::Error> {
+    let rate = rate.trim();
+    match rate.split_once('.') {
+        Some((int, frac)) => {
+            let frac = frac.trim_end_matches('0');
+            if frac.is_empty() {
+                int.parse()
+            } else {
+                format!("{int}.{frac}").parse()
+            }
+        }
+        None => rate.parse(),
+    }
+}
+
+/// `" (name)"`, or nothing.
+pub(crate) fn label(name: Option<&str>) -> String {
+    name.map_or_else(String::new, |n| format!(" ({n})"))
+}
+
+/// An ACL's entries as networks, so `172.174.24.204/32` and `172.174.24.204` are one entry (a
+/// value that is neither an address nor a network is kept as a host route of nothing: never
+/// equal to a real one).
+pub(crate) fn address_set(entries: &[String]) -> BTreeSet<IpNet> {
+    entries
+        .iter()
+        .filter_map(|e| {
+            let e = e.trim();
+            e.parse::<IpNet>()
+                .map(|n| n.trunc())
+                .or_else(|_| e.parse::<std::net::IpAddr>().map(IpNet::from))
+                .ok()
+        })
+        .collect()
+}
+
+/// An origination URI in a form that compares by meaning: host without case, the default port
+/// (5060) and transport (`udp`) written out, parameters without case.
+pub(crate) fn normalize_uri(uri: &str) -> String {
+    let uri = uri.trim();
+    let uri = uri
+        .strip_prefix("sip:")
+        .or_else(|| uri.strip_prefix("SIP:"))
+        .unwrap_or(uri);
+    let (target, params) = uri.split_once(';').unwrap_or((uri, ""));
+    let (user, hostport) = match target.rsplit_once('@') {
+        Some((u, h)) => (Some(u), h),
+        None => (None, target),
+    };
+    let (host, port) = if let Some(rest) = hostport.strip_prefix('[') {
+        match rest.split_once(']') {
+            Some((h, p)) => (format!("[{h}]"), p.strip_prefix(':').unwrap_or("")),
+            None => (hostport.to_owned(), ""),
+        }
+    } else {
+        match hostport.rsplit_once(':') {
+            Some((h, p)) => (h.to_owned(), p),
+            None => (hostport.to_owned(), ""),
+        }
+    };
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    let port = if port.is_empty() { "5060" } else { port };
+    let mut params: Vec<String> = params
+        .split(';')
+        .filter(|p| !p.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    if !params.iter().any(|p| p.starts_with("transport=")) {
+        params.push("transport=udp".to_owned());
+    }
+    params.sort();
+    let user = user.map_or_else(String::new, |u| format!("{u}@"));
+    format!("{user}{host}:{port};{}", params.join(";"))
+}
+
+/// Whether two origination URIs mean the same target.
+pub(crate) fn same_uri(a: &str, b: &str) -> bool {
+    normalize_uri(a) == normalize_uri(b)
+}
+
+/// Whether a URI's host is the SBC's FQDN (without case) or one of its addresses.
+fn uri_points_at(uri: &str, fqdn: &str, addresses: &BTreeSet<IpNet>) -> bool {
+    let normal = normalize_uri(uri);
+    let target = normal.split(';').next().unwrap_or("");
+    let target = target.rsplit_once('@').map_or(target, |(_, h)| h);
+    let host = target.rsplit_once(':').map_or(target, |(h, _)| h);
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host == fqdn.to_ascii_lowercase()
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| addresses.contains(&IpNet::from(ip)))
+}
+
 /// Warnings every plan carries: the inbound-auth trade-off, SBC drift, codecs.
 pub(crate) fn common_warnings(spec: &Spec, observed: &Observed) -> Vec<Warning> {
     let mut w = vec![Warning::new("inbound-auth", spec.inbound_auth.explain())];
@@ -759,4 +986,248 @@ pub(crate) fn common_warnings(spec: &Spec, observed: &Observed) -> Vec<Warning> 
         }
     }
     w
+}
+
+#[cfg(test)]
+mod tests {
+    //! Every diff rule over hand-built observed state: no HTTP, no sandbox.
+    #![allow(clippy::unwrap_used)]
+
+    use std::collections::BTreeMap;
+
+    use plivo_client::{IpAcl, Number, OriginationUri, PlivoClient, Trunk, TrunkDirection};
+    use wehostvoip_client::{InMemory, Subscriber, World};
+
+    use super::super::observe::{Observed, WhvObserved};
+    use super::super::teardown::teardown_from;
+    use super::super::{Interconnect, TeardownOptions};
+    use super::*;
+    use crate::sbc::StaticResolver;
+    use crate::{InboundAuth, Sbc};
+
+    const NUMBER: &str = "+14155550123";
+
+    fn interconnect(take_over: bool) -> Interconnect {
+        let plivo = PlivoClient::builder()
+            .auth_id("MAUNITTEST0000000001")
+            .auth_token("unit-test-token")
+            .base_url("http://127.0.0.1:9")
+            .build()
+            .unwrap();
+        let mut world = World::new();
+        world.add_tenant("acme.io".parse().unwrap()).unwrap();
+        world
+            .add_subscriber(
+                &"acme.io".parse().unwrap(),
+                Subscriber::new("1001".parse().unwrap()),
+            )
+            .unwrap();
+        Interconnect::builder()
+            .plivo(plivo)
+            .wehostvoip(Box::new(InMemory::new(world)))
+            .sbc(Sbc::preset("us").unwrap().clone())
+            .tenant("acme.io")
+            .caller_id(NUMBER.parse().unwrap())
+            .number(NUMBER.parse().unwrap(), "1001")
+            .country("US")
+            .inbound_auth(InboundAuth::None)
+            .take_over(take_over)
+            .build()
+            .unwrap()
+    }
+
+    async fn observed(ic: &Interconnect) -> Observed {
+        let resolution = ic
+            .spec
+            .sbc
+            .resolve(&StaticResolver::shared_sbcs())
+            .await
+            .unwrap();
+        let mut numbers = BTreeMap::new();
+        numbers.insert("14155550123".to_owned(), Some(Number::new("14155550123")));
+        Observed {
+            resolution,
+            acls: Vec::new(),
+            trunks: Vec::new(),
+            uris: Vec::new(),
+            numbers,
+            all_numbers: None,
+            skipped: Vec::new(),
+            whv: WhvObserved::default(),
+        }
+    }
+
+    fn step<'p>(plan: &'p Plan, what: &str) -> &'p Step {
+        plan.steps
+            .iter()
+            .find(|s| s.op.describe().starts_with(what))
+            .unwrap()
+    }
+
+    fn ours(ic: &Interconnect, o: &mut Observed) {
+        let n = &ic.spec.names;
+        o.acls.push(IpAcl::new(
+            "acl-1".into(),
+            Some(n.acl.clone()),
+            vec!["172.174.24.204".into()],
+        ));
+        let mut out = Trunk::new("1".into(), TrunkDirection::Outbound);
+        out.name = Some(n.outbound.clone());
+        out.ipacl_uuid = Some("acl-1".into());
+        out.trunk_domain = Some("1.zt.plivo.com".into());
+        let mut u = OriginationUri::new("uri-1".into(), "sbc-us.wehostvoip.io:5060;transport=udp");
+        u.name = Some(n.uri.clone());
+        let mut inb = Trunk::new("2".into(), TrunkDirection::Inbound);
+        inb.name = Some(n.inbound.clone());
+        inb.primary_uri_uuid = Some("uri-1".into());
+        o.trunks.extend([out, inb]);
+        o.uris.push(u);
+    }
+
+    #[tokio::test]
+    async fn an_empty_account_creates_everything() {
+        let ic = interconnect(false);
+        let plan = plan_from(&ic.spec, &observed(&ic).await).unwrap();
+        assert_eq!(step(&plan, "IP access list").action, Action::Create);
+        assert_eq!(step(&plan, "outbound trunk").action, Action::Create);
+        assert_eq!(step(&plan, "origination URI").action, Action::Create);
+        let attach = step(&plan, "number");
+        assert_eq!(attach.action, Action::Attach);
+        assert_eq!(attach.changes[0].from, None);
+        // No tenant on the (empty) WeHostVoIP side: a conflict, never a guess.
+        assert!(plan.conflicts.iter().any(|c| c.code == "missing-tenant"));
+    }
+
+    #[tokio::test]
+    async fn equivalent_acl_and_uri_values_are_no_change() {
+        let ic = interconnect(false);
+        let mut o = observed(&ic).await;
+        ours(&ic, &mut o);
+        o.acls[0].ip_addresses = vec!["172.174.24.204/32".into()];
+        o.uris[0].uri = "SBC-US.WeHostVoIP.io".into();
+        let plan = plan_from(&ic.spec, &o).unwrap();
+        assert_eq!(step(&plan, "IP access list").action, Action::NoChange);
+        assert_eq!(step(&plan, "origination URI").action, Action::NoChange);
+        o.acls[0].ip_addresses = vec!["172.174.24.205".into()];
+        o.uris[0].uri = "sbc-us.wehostvoip.io:5070".into();
+        let plan = plan_from(&ic.spec, &o).unwrap();
+        assert_eq!(step(&plan, "IP access list").action, Action::Update);
+        assert_eq!(step(&plan, "origination URI").action, Action::Update);
+    }
+
+    #[tokio::test]
+    async fn a_number_on_another_trunk_needs_take_over() {
+        for take_over in [false, true] {
+            let ic = interconnect(take_over);
+            let mut o = observed(&ic).await;
+            let mut n = Number::new("14155550123");
+            n.application = Some("/v1/Account/A/Zentrunk/Trunk/99/".into());
+            o.numbers.insert("14155550123".into(), Some(n));
+            let plan = plan_from(&ic.spec, &o).unwrap();
+            let conflict = plan
+                .conflicts
+                .iter()
+                .any(|c| c.code == "number-routed-elsewhere");
+            assert_eq!(conflict, !take_over);
+            let previous: Vec<_> = plan.previous_routes().collect();
+            assert_eq!(previous[0].app_id, "99");
+            assert_eq!(previous[0].kind, RouteKind::Trunk);
+        }
+    }
+
+    #[tokio::test]
+    async fn a_number_on_an_application_is_a_warning_with_its_route() {
+        let ic = interconnect(false);
+        let mut o = observed(&ic).await;
+        let mut n = Number::new("14155550123");
+        n.application = Some("/v1/Account/A/Application/77/".into());
+        o.numbers.insert("14155550123".into(), Some(n));
+        let plan = plan_from(&ic.spec, &o).unwrap();
+        assert!(plan.warnings.iter().any(|w| w.code == "previous-route"));
+        assert!(
+            !plan
+                .conflicts
+                .iter()
+                .any(|c| c.code == "number-routed-elsewhere")
+        );
+        assert_eq!(
+            plan.previous_routes().next().unwrap().kind,
+            RouteKind::Application
+        );
+    }
+
+    #[tokio::test]
+    async fn duplicates_hand_made_setups_and_unreadable_objects_are_reported() {
+        let ic = interconnect(false);
+        let mut o = observed(&ic).await;
+        ours(&ic, &mut o);
+        o.acls.push(o.acls[0].clone());
+        o.acls.push(IpAcl::new(
+            "office".into(),
+            Some("office".into()),
+            vec!["172.174.24.204/32".into()],
+        ));
+        let plan = plan_from(&ic.spec, &o).unwrap();
+        assert!(plan.conflicts.iter().any(|c| c.code == "duplicate-name"));
+        assert!(
+            plan.warnings
+                .iter()
+                .any(|w| w.code == "hand-made-setup" && w.message.contains("office"))
+        );
+    }
+
+    #[tokio::test]
+    async fn teardown_keeps_shared_objects_and_guards_foreign_numbers() {
+        let ic = interconnect(false);
+        let mut o = observed(&ic).await;
+        ours(&ic, &mut o);
+        let mut office = Trunk::new("3".into(), TrunkDirection::Outbound);
+        office.ipacl_uuid = Some("acl-1".into());
+        o.trunks.push(office);
+        let mut foreign = Number::new("14155550999");
+        foreign.application = Some("/v1/Account/A/Zentrunk/Trunk/2/".into());
+        let mut routed = Number::new("14155550123");
+        routed.application = Some("/v1/Account/A/Zentrunk/Trunk/2/".into());
+        o.all_numbers = Some(vec![foreign, routed]);
+
+        let plan = teardown_from(&ic.spec, &o, &TeardownOptions::default()).unwrap();
+        assert!(
+            !plan
+                .steps
+                .iter()
+                .any(|s| matches!(s.op, Op::DeleteIpAcl { .. }))
+        );
+        assert!(plan.warnings.iter().any(|w| w.code == "kept-shared"));
+        assert!(
+            plan.conflicts
+                .iter()
+                .any(|c| c.code == "foreign-number-on-trunk")
+        );
+        assert!(plan.warnings.iter().any(|w| w.code == "route-not-restored"));
+
+        let route = PreviousRoute {
+            number: NUMBER.parse().unwrap(),
+            kind: RouteKind::Application,
+            app_id: "77".into(),
+            application: "/v1/Account/A/Application/77/".into(),
+        };
+        let options = TeardownOptions::default().force(true).restore([route]);
+        let plan = teardown_from(&ic.spec, &o, &options).unwrap();
+        assert!(plan.conflicts.is_empty());
+        assert!(plan.warnings.iter().any(|w| w.code == "forced-detach"));
+        let restore = plan
+            .steps
+            .iter()
+            .position(|s| matches!(s.op, Op::RestoreRoute { .. }))
+            .unwrap();
+        let delete = plan
+            .steps
+            .iter()
+            .position(|s| matches!(&s.op, Op::DeleteTrunk { id, .. } if id.as_str() == "2"))
+            .unwrap();
+        assert!(
+            restore < delete,
+            "the route is restored before the trunk goes"
+        );
+    }
 }

@@ -8,13 +8,15 @@ use crate::common::{Updated, lenient_bool, lenient_string};
 use crate::error::Refusal;
 use crate::ids::{TrunkId, number_digits};
 use crate::zentrunk::trunk::{Trunk, TrunkDirection};
+use crate::zentrunk::{Lenient, decode_each};
 use crate::{Error, Page, PlivoClient};
 
 /// A number rented by the account.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Number {
-    /// The number, E.164 digits without `+`.
+    /// The number, E.164 digits without `+` (a bare JSON number is read as its digits).
+    #[serde(deserialize_with = "crate::zentrunk::lenient_id")]
     pub number: String,
     /// The alias.
     #[serde(default)]
@@ -110,6 +112,36 @@ pub struct Number {
 }
 
 impl Number {
+    /// A number with no application and no details (for tests and for callers that rebuild one).
+    ///
+    /// ```
+    /// let n = plivo_client::Number::new("14155550123");
+    /// assert_eq!(n.trunk_id(), None);
+    /// ```
+    pub fn new(number: impl Into<String>) -> Self {
+        Self {
+            number: number.into(),
+            ..Self::default()
+        }
+    }
+
+    /// The id at the end of `application`: the trunk id for a Zentrunk trunk, the application id
+    /// for an XML application (what `POST Number/{n}/ {"app_id": ...}` takes to route it back).
+    ///
+    /// ```
+    /// let n: plivo_client::Number = serde_json::from_str(
+    ///     r#"{"number": "1", "application": "/v1/Account/A/Application/29986316244302815/"}"#).unwrap();
+    /// assert_eq!(n.app_id().as_deref(), Some("29986316244302815"));
+    /// ```
+    pub fn app_id(&self) -> Option<String> {
+        if let Some(t) = self.trunk_id() {
+            return Some(t.into_string());
+        }
+        let app = self.application.as_deref()?;
+        let id = app.trim_end_matches('/').rsplit('/').next()?;
+        (!id.is_empty()).then(|| id.to_owned())
+    }
+
     /// The trunk this number routes to, read from `application` (`.../Zentrunk/Trunk/{id}/`) or from
     /// the private-beta `object_type`/`object_id` pair.
     ///
@@ -271,6 +303,20 @@ impl<'c> Numbers<'c> {
             .await
     }
 
+    /// Every matching number, decoding each on its own: one this crate cannot read is skipped and
+    /// reported instead of failing the whole list.
+    ///
+    /// # Errors
+    /// As [`Numbers::list`].
+    pub async fn all_lenient(&self, filter: &NumberFilter) -> Result<Lenient<Number>, Error> {
+        let limit = check_limit(filter.limit)?;
+        let values: Vec<serde_json::Value> = self
+            .client
+            .collect_all(PATH.into(), to_query(filter), limit)
+            .await?;
+        Ok(decode_each("number", "number", values))
+    }
+
     /// The numbers routed to a trunk (the API has no such endpoint: lists every number and matches
     /// `application`).
     ///
@@ -360,6 +406,32 @@ impl<'c> Numbers<'c> {
     ) -> Result<Updated, Error> {
         let path = item_path(number)?;
         self.attach(path, number, trunk).await
+    }
+
+    /// Routes a number to a trunk the caller knows is inbound (it created it, or read it), with no
+    /// read of the trunk: `POST Number/{digits}/ {"app_id": trunk_id}`. Use
+    /// [`Numbers::attach_to_trunk`] when the trunk's direction is not known.
+    ///
+    /// ```no_run
+    /// # async fn run(client: plivo_client::PlivoClient) -> Result<(), plivo_client::Error> {
+    /// client.numbers().attach_to_inbound_trunk("+15105550100", &"31784177241575".into()).await?;
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] for a malformed number or trunk id; any transport or API error.
+    pub async fn attach_to_inbound_trunk(
+        &self,
+        number: &str,
+        trunk: &TrunkId,
+    ) -> Result<Updated, Error> {
+        let body = UpdateNumber {
+            app_id: Some(trunk.segment()?.to_owned()),
+            ..UpdateNumber::default()
+        };
+        self.client
+            .send_json(&ApiRequest::post(item_path(number)?, &body)?)
+            .await
     }
 
     async fn attach(&self, path: String, number: &str, trunk: &Trunk) -> Result<Updated, Error> {

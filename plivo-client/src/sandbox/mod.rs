@@ -56,8 +56,7 @@ use secrecy::SecretString;
 use url::Url;
 
 pub use model::{
-    CallRecord, CredentialRecord, IpAclRecord, NumberRecord, SandboxState, TrunkDirection,
-    TrunkRecord, TrunkStatus, UriRecord,
+    CallRecord, CredentialRecord, IpAclRecord, NumberRecord, SandboxState, TrunkRecord, UriRecord,
 };
 
 use api::{InventoryNumber, State};
@@ -129,6 +128,25 @@ pub enum Fault {
     TimeoutAfterApply,
     /// Read the request, then reset the connection without answering or applying anything.
     ConnectionReset,
+}
+
+/// A list endpoint, for [`Sandbox::seed_listed_json`].
+///
+/// ```
+/// use plivo_client::sandbox::Listing;
+/// assert_ne!(Listing::Trunk, Listing::IpAcl);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Listing {
+    /// `GET Zentrunk/Trunk/`.
+    Trunk,
+    /// `GET Zentrunk/IPAccessControlList/`.
+    IpAcl,
+    /// `GET Zentrunk/URI/`.
+    Uri,
+    /// `GET Number/`.
+    Number,
 }
 
 /// Which shape `GET Zentrunk/Trunk/{trunk_id}/` answers with.
@@ -622,6 +640,29 @@ impl Sandbox {
     /// ```
     pub fn seed_call(&self, call: CallRecord) -> String {
         self.lock().state.seed_call(call)
+    }
+
+    /// Adds an object that the list `listing` returns verbatim, after the account's own objects:
+    /// a hand-made object with the shapes real accounts hold (`null` where a list or flag is
+    /// expected, a numeric `trunk_id`, a missing required field). It is served as given by the
+    /// list only: it cannot be read by id, changed or deleted, and [`Sandbox::state`] leaves it out.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), plivo_client::Error> {
+    /// use plivo_client::sandbox::{Listing, Sandbox};
+    /// let sandbox = Sandbox::start().await;
+    /// sandbox.seed_listed_json(
+    ///     Listing::IpAcl,
+    ///     serde_json::json!({"ipacl_uuid": "hand-made", "name": "office", "ip_addresses": null}),
+    /// );
+    /// let acls = sandbox.client()?.ip_acls().all().await?;
+    /// assert_eq!(acls[0].ip_addresses, Vec::<String>::new());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn seed_listed_json(&self, listing: Listing, object: serde_json::Value) {
+        self.lock().state.seed_listed(listing, object);
     }
 
     /// A snapshot of every resource the account holds, in creation order.

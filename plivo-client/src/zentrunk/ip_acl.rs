@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::client::{ApiRequest, check_limit};
 use crate::common::{Created, Envelope, Updated};
 use crate::ids::IpAclId;
-use crate::zentrunk::ListParams;
+use crate::zentrunk::{Lenient, ListParams, decode_each};
 use crate::{Error, Page, PlivoClient};
 
 /// An IP access control list: the source addresses an outbound trunk accepts INVITEs from.
@@ -14,13 +14,30 @@ use crate::{Error, Page, PlivoClient};
 #[non_exhaustive]
 pub struct IpAcl {
     /// The id.
+    #[serde(deserialize_with = "crate::zentrunk::lenient_id")]
     pub ipacl_uuid: IpAclId,
     /// The friendly name.
     #[serde(default)]
     pub name: Option<String>,
-    /// The addresses, as sent (bare IPs or CIDRs).
-    #[serde(default)]
+    /// The addresses, as sent (bare IPs or CIDRs); `null` reads as none.
+    #[serde(default, deserialize_with = "crate::zentrunk::null_as_default")]
     pub ip_addresses: Vec<String>,
+}
+
+impl IpAcl {
+    /// An ACL value (for tests and for callers that rebuild one they read earlier).
+    ///
+    /// ```
+    /// let acl = plivo_client::IpAcl::new("f19c4773".into(), Some("acme".into()), vec!["203.0.113.10".into()]);
+    /// assert_eq!(acl.ip_addresses.len(), 1);
+    /// ```
+    pub fn new(ipacl_uuid: IpAclId, name: Option<String>, ip_addresses: Vec<String>) -> Self {
+        Self {
+            ipacl_uuid,
+            name,
+            ip_addresses,
+        }
+    }
 }
 
 /// The body of an IP ACL create.
@@ -150,6 +167,18 @@ impl<'c> IpAcls<'c> {
         self.client
             .collect_all(PATH.into(), Vec::new(), crate::page::MAX_PAGE_SIZE)
             .await
+    }
+
+    /// Every ACL, decoding each on its own: one this crate cannot read is skipped and reported.
+    ///
+    /// # Errors
+    /// Any transport or API error.
+    pub async fn all_lenient(&self) -> Result<Lenient<IpAcl>, Error> {
+        let values: Vec<serde_json::Value> = self
+            .client
+            .collect_all(PATH.into(), Vec::new(), crate::page::MAX_PAGE_SIZE)
+            .await?;
+        Ok(decode_each("IP access list", "ipacl_uuid", values))
     }
 
     /// Every ACL named exactly `name`.

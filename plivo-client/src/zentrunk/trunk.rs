@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::client::{ApiRequest, check_limit, to_query};
 use crate::common::{Created, Envelope, Updated, string_enum};
 use crate::ids::{CredentialId, IpAclId, TrunkId, UriId};
+use crate::zentrunk::{Lenient, decode_each};
 use crate::{Error, Page, PlivoClient};
 
 string_enum!(
@@ -32,7 +33,8 @@ string_enum!(
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Trunk {
-    /// The trunk id (a numeric string above 2^53).
+    /// The trunk id (a numeric string above 2^53; a bare JSON number is read as its digits).
+    #[serde(deserialize_with = "crate::zentrunk::lenient_id")]
     pub trunk_id: TrunkId,
     /// The friendly name.
     #[serde(default)]
@@ -49,16 +51,16 @@ pub struct Trunk {
     #[serde(default)]
     pub secure: Option<bool>,
     /// The IP access control list (outbound trunks).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::zentrunk::lenient_opt_id")]
     pub ipacl_uuid: Option<IpAclId>,
     /// The credential (outbound trunks).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::zentrunk::lenient_opt_id")]
     pub credential_uuid: Option<CredentialId>,
     /// The primary origination URI (inbound trunks).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::zentrunk::lenient_opt_id")]
     pub primary_uri_uuid: Option<UriId>,
     /// The fallback origination URI (inbound trunks).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::zentrunk::lenient_opt_id")]
     pub fallback_uri_uuid: Option<UriId>,
     /// Creation time as sent (undocumented, seen in production bodies).
     #[serde(default)]
@@ -69,6 +71,37 @@ pub struct Trunk {
 }
 
 impl Trunk {
+    /// A trunk with only an id and a direction; set the other (public) fields as needed. For
+    /// tests and for callers that rebuild a trunk they read earlier.
+    ///
+    /// ```
+    /// use plivo_client::{Trunk, TrunkDirection};
+    /// let mut t = Trunk::new("42741122632602585".into(), TrunkDirection::Inbound);
+    /// t.name = Some("acme-in".into());
+    /// assert_eq!(t.trunk_domain, None);
+    /// ```
+    pub fn new(trunk_id: TrunkId, trunk_direction: TrunkDirection) -> Self {
+        Self {
+            trunk_id,
+            name: None,
+            trunk_domain: None,
+            trunk_status: None,
+            trunk_direction,
+            secure: None,
+            ipacl_uuid: None,
+            credential_uuid: None,
+            primary_uri_uuid: None,
+            fallback_uri_uuid: None,
+            created_at: None,
+            updated_at: None,
+        }
+    }
+
+    /// True when the trunk uses this IP access list.
+    pub fn uses_acl(&self, acl: &IpAclId) -> bool {
+        self.ipacl_uuid.as_ref() == Some(acl)
+    }
+
     /// True when the trunk references this origination URI as primary or fallback.
     pub fn uses_uri(&self, uri: &UriId) -> bool {
         self.primary_uri_uuid.as_ref() == Some(uri) || self.fallback_uri_uuid.as_ref() == Some(uri)
@@ -378,6 +411,20 @@ impl<'c> Trunks<'c> {
         self.client
             .collect_all(PATH.into(), to_query(filter), limit)
             .await
+    }
+
+    /// Every matching trunk, decoding each on its own: a trunk this crate cannot read (a foreign
+    /// object of an unknown shape) is skipped and reported instead of failing the whole list.
+    ///
+    /// # Errors
+    /// As [`Trunks::list`].
+    pub async fn all_lenient(&self, filter: &TrunkFilter) -> Result<Lenient<Trunk>, Error> {
+        let limit = check_limit(filter.limit)?;
+        let values: Vec<serde_json::Value> = self
+            .client
+            .collect_all(PATH.into(), to_query(filter), limit)
+            .await?;
+        Ok(decode_each("trunk", "trunk_id", values))
     }
 
     /// Every trunk whose name is exactly `name` (names are not unique on Plivo).

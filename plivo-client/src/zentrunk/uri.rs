@@ -10,8 +10,8 @@ use crate::client::{ApiRequest, check_limit};
 use crate::common::{Created, Envelope, Updated};
 use crate::error::Refusal;
 use crate::ids::{TrunkId, UriId};
-use crate::zentrunk::ListParams;
 use crate::zentrunk::credential::expose_opt;
+use crate::zentrunk::{Lenient, ListParams, decode_each};
 use crate::{Error, Page, PlivoClient, TrunkFilter};
 
 /// An origination URI. The password is never returned.
@@ -19,15 +19,17 @@ use crate::{Error, Page, PlivoClient, TrunkFilter};
 #[non_exhaustive]
 pub struct OriginationUri {
     /// The id.
+    #[serde(deserialize_with = "crate::zentrunk::lenient_id")]
     pub uri_uuid: UriId,
     /// The friendly name.
     #[serde(default)]
     pub name: Option<String>,
-    /// The target: host or IP, optional `:port` and `;transport=udp|tcp|tls`, or `sip:user@host`.
-    #[serde(default)]
+    /// The target: host or IP, optional `:port` and `;transport=udp|tcp|tls`, or `sip:user@host`
+    /// (`null` reads as empty).
+    #[serde(default, deserialize_with = "crate::zentrunk::null_as_default")]
     pub uri: String,
-    /// Whether Plivo answers a digest challenge from the target.
-    #[serde(default)]
+    /// Whether Plivo answers a digest challenge from the target (`null` reads as `false`).
+    #[serde(default, deserialize_with = "crate::zentrunk::null_as_default")]
     pub authentication_needed: bool,
     /// The digest user name (when authentication is needed).
     #[serde(default)]
@@ -35,6 +37,25 @@ pub struct OriginationUri {
     /// Undocumented field returned by the API.
     #[serde(default)]
     pub sip_user: Option<String>,
+}
+
+impl OriginationUri {
+    /// A URI value without authentication (for tests and for callers that rebuild one).
+    ///
+    /// ```
+    /// let u = plivo_client::OriginationUri::new("8fde2db4".into(), "sbc.example.net:5060");
+    /// assert!(!u.authentication_needed);
+    /// ```
+    pub fn new(uri_uuid: UriId, uri: impl Into<String>) -> Self {
+        Self {
+            uri_uuid,
+            name: None,
+            uri: uri.into(),
+            authentication_needed: false,
+            username: None,
+            sip_user: None,
+        }
+    }
 }
 
 fn validate_uri(uri: &str) -> Result<(), Error> {
@@ -233,6 +254,18 @@ impl<'c> Uris<'c> {
         self.client
             .collect_all(PATH.into(), Vec::new(), crate::page::MAX_PAGE_SIZE)
             .await
+    }
+
+    /// Every URI, decoding each on its own: one this crate cannot read is skipped and reported.
+    ///
+    /// # Errors
+    /// Any transport or API error.
+    pub async fn all_lenient(&self) -> Result<Lenient<OriginationUri>, Error> {
+        let values: Vec<serde_json::Value> = self
+            .client
+            .collect_all(PATH.into(), Vec::new(), crate::page::MAX_PAGE_SIZE)
+            .await?;
+        Ok(decode_each("origination URI", "uri_uuid", values))
     }
 
     /// Every URI named exactly `name`.
