@@ -159,15 +159,27 @@ mod tests {
     use super::*;
 
     fn env(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
-        move |k| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| (*v).to_owned())
+        move |k| {
+            pairs
+                .iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| (*v).to_owned())
+        }
     }
 
     #[tokio::test]
     async fn one_credential_without_the_other_is_an_error() {
-        let e = choose(&env(&[("PLIVO_AUTH_ID", "MAXXXXXXXXXXXXXXXXXX")]), false, None)
-            .await
-            .unwrap_err();
-        assert!(e.to_string().starts_with("PLIVO_AUTH_TOKEN: is not set"), "{e}");
+        let e = choose(
+            &env(&[("PLIVO_AUTH_ID", "MAXXXXXXXXXXXXXXXXXX")]),
+            false,
+            None,
+        )
+        .await
+        .unwrap_err();
+        assert!(
+            e.to_string().starts_with("PLIVO_AUTH_TOKEN: is not set"),
+            "{e}"
+        );
         let e = choose(&env(&[("PLIVO_AUTH_TOKEN", "secret")]), true, None)
             .await
             .unwrap_err();
@@ -183,7 +195,10 @@ mod tests {
         ]);
         let p = choose(&creds, false, Some("apply")).await.unwrap();
         assert!(!p.is_sandbox());
-        assert!(p.describe().starts_with("Plivo: the real API at https://api.plivo.com/"));
+        assert!(
+            p.describe()
+                .starts_with("Plivo: the real API at https://api.plivo.com/")
+        );
         assert!(!p.describe().contains("secret"));
         assert!(choose(&creds, true, None).await.is_err());
     }
@@ -192,7 +207,11 @@ mod tests {
     async fn the_sandbox_only_when_nothing_implies_a_real_account() {
         let none = env(&[]);
         let e = choose(&none, false, Some("--state")).await.unwrap_err();
-        assert!(e.to_string().starts_with("--state: works on a real account"), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with("--state: works on a real account"),
+            "{e}"
+        );
         let p = choose(&none, true, Some("--state")).await.unwrap();
         assert!(p.describe().contains("asked for with --sandbox"));
         let p = choose(&none, false, None).await.unwrap();

@@ -1,12 +1,11 @@
 //! The account commands: plan, apply, teardown, status, confirm, checklist.
 
+use std::fmt::Write as _;
 use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use interconnect_core::interconnect::{
-    InterconnectError, Plan, Purpose, Side, Step as PlanStep,
-};
+use interconnect_core::interconnect::{InterconnectError, Plan, Purpose, Side, Step as PlanStep};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use wehostvoip_client::{Checklist, Confirmation};
@@ -70,14 +69,19 @@ async fn session(
         .await
         .map_err(CliError::from_boxed)?;
     out.note(plivo.describe());
-    out.note(format!("WeHostVoIP: the operator checklist in {}", state.display()));
+    out.note(format!(
+        "WeHostVoIP: the operator checklist in {}",
+        state.display()
+    ));
     for e in &parsed.echoes {
         out.note(format!("note: {e}"));
     }
     // The state file is locked and checked before anything remote is read or changed.
     let checklist = open_checklist(state, &parsed, access)?;
-    if let (Some(saved), Access::Write) = (saved_inputs(&checklist), access) {
-        if saved.tenant != inputs.tenant || saved.sbc != inputs.sbc {
+    if let (Some(saved), Access::Write) = (saved_inputs(&checklist), access)
+        && (saved.tenant != inputs.tenant || saved.sbc != inputs.sbc)
+    {
+        {
             return Err(CliError::Input(InputError::about(
                 "--state",
                 format!(
@@ -147,7 +151,7 @@ fn wehostvoip_pending(plan: &Plan) -> usize {
         .count()
 }
 
-fn print_plan(out: &Out, s: &Session, plan: &Plan) {
+fn print_plan(out: Out, s: &Session, plan: &Plan) {
     out.say(format!("\n{plan}"));
     print_tool_warnings(out, &s.tool_warnings);
     let queued = s.checklist.pending().len();
@@ -179,7 +183,7 @@ pub async fn plan(global: &Global, a: &crate::PlanArgs) -> Result<Code, CliError
     } else {
         s.ic.plan().await?
     };
-    print_plan(&out, &s, &plan);
+    print_plan(out, &s, &plan);
     if let Some(file) = &a.out {
         let saved = SavedPlan {
             format: SAVED_PLAN_FORMAT.to_owned(),
@@ -220,7 +224,8 @@ fn write_atomically(path: &Path, text: &str) -> Result<(), CliError> {
         .file_name()
         .map_or_else(|| "plan".into(), |n| n.to_string_lossy().into_owned());
     let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
-    let result = std::fs::write(&tmp, format!("{text}\n")).and_then(|()| std::fs::rename(&tmp, path));
+    let result =
+        std::fs::write(&tmp, format!("{text}\n")).and_then(|()| std::fs::rename(&tmp, path));
     if let Err(e) = result {
         let _ = std::fs::remove_file(&tmp);
         return Err(CliError::Input(InputError::new(
@@ -233,7 +238,7 @@ fn write_atomically(path: &Path, text: &str) -> Result<(), CliError> {
 }
 
 /// Asks on the terminal; refuses (exit 2) when standard input is not one.
-fn approve(out: &Out, what: &str, command: &str) -> Result<bool, CliError> {
+fn approve(out: Out, what: &str, command: &str) -> Result<bool, CliError> {
     if !std::io::stdin().is_terminal() {
         return Err(CliError::Input(InputError::about(
             "--yes",
@@ -300,48 +305,67 @@ pub async fn apply(global: &Global, a: &crate::ApplyArgs) -> Result<Code, CliErr
         Some("apply"),
     )
     .await?;
-    let plan = match saved {
-        Some(sp) => {
-            if sp.plivo != s.plivo.identity() {
-                return Err(CliError::Input(InputError::about(
-                    "PLIVO_AUTH_ID",
-                    format!(
-                        "the saved plan was made against {} and the environment now points at {}: \
+    let plan = if let Some(sp) = saved {
+        if sp.plivo != s.plivo.identity() {
+            return Err(CliError::Input(InputError::about(
+                "PLIVO_AUTH_ID",
+                format!(
+                    "the saved plan was made against {} and the environment now points at {}: \
                          plan again",
-                        sp.plivo, s.plivo.identity()
-                    ),
-                )));
-            }
-            out.note(format!("Applying the saved plan {}.", a.plan_file.as_ref().map_or_else(String::new, |f| f.display().to_string())));
-            sp.plan
+                    sp.plivo,
+                    s.plivo.identity()
+                ),
+            )));
         }
-        None => {
-            let plan = s.ic.plan().await?;
-            print_plan(&out, &s, &plan);
-            if plan.is_empty() {
-                out.say("\nNothing to do: both sides are as wanted.");
-                out.document(&document("apply", &s, Some(&plan), json!({"applied": false})));
-                return Ok(Code::Ok);
-            }
-            if !a.yes && !approve(&out, "carry out these changes", "apply")? {
-                out.say("Apply cancelled; nothing was changed.");
-                return Ok(Code::Failed);
-            }
-            plan
+        out.note(format!(
+            "Applying the saved plan {}.",
+            a.plan_file
+                .as_ref()
+                .map_or_else(String::new, |f| f.display().to_string())
+        ));
+        sp.plan
+    } else {
+        let plan = s.ic.plan().await?;
+        print_plan(out, &s, &plan);
+        if plan.is_empty() {
+            out.say("\nNothing to do: both sides are as wanted.");
+            out.document(&document(
+                "apply",
+                &s,
+                Some(&plan),
+                json!({"applied": false}),
+            ));
+            return Ok(Code::Ok);
         }
+        if !a.yes && !approve(out, "carry out these changes", "apply")? {
+            out.say("Apply cancelled; nothing was changed.");
+            return Ok(Code::Failed);
+        }
+        plan
     };
-    execute(&out, &s, &plan, "apply", a.plan_file.as_deref()).await
+    execute(out, &s, &plan, "apply", a.plan_file.as_deref()).await
 }
 
 fn read_saved(file: &Path) -> Result<SavedPlan, CliError> {
     let text = std::fs::read_to_string(file).map_err(|e| {
-        InputError::new("PLANFILE", &file.display().to_string(), format!("cannot be read: {e}"))
+        InputError::new(
+            "PLANFILE",
+            &file.display().to_string(),
+            format!("cannot be read: {e}"),
+        )
     })?;
     let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
-        InputError::new("PLANFILE", &file.display().to_string(), format!("is not JSON: {e}"))
+        InputError::new(
+            "PLANFILE",
+            &file.display().to_string(),
+            format!("is not JSON: {e}"),
+        )
     })?;
     if value.get("format").and_then(serde_json::Value::as_str) != Some(SAVED_PLAN_FORMAT)
-        || value.get("format_version").and_then(serde_json::Value::as_u64) != Some(FORMAT_VERSION)
+        || value
+            .get("format_version")
+            .and_then(serde_json::Value::as_u64)
+            != Some(FORMAT_VERSION)
     {
         return Err(CliError::Input(InputError::new(
             "PLANFILE",
@@ -365,49 +389,76 @@ fn read_saved(file: &Path) -> Result<SavedPlan, CliError> {
 pub async fn teardown(global: &Global, a: &crate::TeardownArgs) -> Result<Code, CliError> {
     let out = global.out();
     let state = state_path(a.state.as_ref());
-    let s = session(global, &a.desired, None, &state, Access::Write, Some("teardown")).await?;
+    let s = session(
+        global,
+        &a.desired,
+        None,
+        &state,
+        Access::Write,
+        Some("teardown"),
+    )
+    .await?;
     let plan = s.ic.teardown_plan().await?;
-    print_plan(&out, &s, &plan);
+    print_plan(out, &s, &plan);
     if plan.is_empty() {
         out.say("\nNothing to tear down.");
-        out.document(&document("teardown", &s, Some(&plan), json!({"applied": false})));
+        out.document(&document(
+            "teardown",
+            &s,
+            Some(&plan),
+            json!({"applied": false}),
+        ));
         return Ok(Code::Ok);
     }
-    if !a.yes && !approve(&out, "remove what this tool made", "teardown")? {
+    if !a.yes && !approve(out, "remove what this tool made", "teardown")? {
         out.say("Teardown cancelled; nothing was changed.");
         return Ok(Code::Failed);
     }
-    execute(&out, &s, &plan, "teardown", None).await
+    execute(out, &s, &plan, "teardown", None).await
 }
 
 /// Walks the plan, queues the WeHostVoIP steps for the operator, saves the state file, reports.
 async fn execute(
-    out: &Out,
+    out: Out,
     s: &Session,
     plan: &Plan,
     command: &str,
     plan_file: Option<&Path>,
 ) -> Result<Code, CliError> {
-    out.note(format!("\n== {}\n", if plan.header.purpose == Purpose::Teardown { "Teardown" } else { "Apply" }));
+    out.note(format!(
+        "\n== {}\n",
+        if plan.header.purpose == Purpose::Teardown {
+            "Teardown"
+        } else {
+            "Apply"
+        }
+    ));
     // The WeHostVoIP steps left are derived again from this plan: the queue is rebuilt, not added to.
     s.checklist.clear_pending();
     s.checklist
         .set_context(json!({ "inputs": s.inputs, "tool": "interconnect" }));
-    let sides: Vec<Side> = plan.steps.iter().map(|st: &PlanStep| st.op.side()).collect();
-    let mut reporter = Reporter::new(*out, plan.steps.len(), Some(Arc::clone(&s.checklist)));
-    let result = s
-        .ic
-        .apply_with_progress(plan, |p| {
-            let side = sides.get(p.index.saturating_sub(1)).copied().unwrap_or(Side::Plivo);
+    let sides: Vec<Side> = plan
+        .steps
+        .iter()
+        .map(|st: &PlanStep| st.op.side())
+        .collect();
+    let mut reporter = Reporter::new(out, plan.steps.len(), Some(Arc::clone(&s.checklist)));
+    let result =
+        s.ic.apply_with_progress(plan, |p| {
+            let side = sides
+                .get(p.index.saturating_sub(1))
+                .copied()
+                .unwrap_or(Side::Plivo);
             reporter.on(p, side);
         })
         .await;
     reporter.finish();
     let ran = !reporter.events.is_empty();
-    if result.is_ok() && plan.header.purpose == Purpose::Provision {
-        if let Some(task) = published_ranges_task(&s.parsed) {
-            s.checklist.queue_manual(task);
-        }
+    if result.is_ok()
+        && plan.header.purpose == Purpose::Provision
+        && let Some(task) = published_ranges_task(&s.parsed)
+    {
+        s.checklist.queue_manual(task);
     }
     if result.is_ok() || ran {
         // What was queued (even by a run that failed half-way) is kept for the operator.
@@ -461,10 +512,19 @@ async fn execute(
 }
 
 /// `status`.
+#[allow(clippy::too_many_lines)] // the two sides' report, in reading order
 pub async fn status(global: &Global, a: &crate::StatusArgs) -> Result<Code, CliError> {
     let out = global.out();
     let state = state_path(a.state.as_ref());
-    let s = session(global, &a.desired, None, &state, Access::Read, Some("status")).await?;
+    let s = session(
+        global,
+        &a.desired,
+        None,
+        &state,
+        Access::Read,
+        Some("status"),
+    )
+    .await?;
     let plan = s.ic.plan().await?;
     let mut plivo_done = Vec::new();
     let mut plivo_drift = Vec::new();
@@ -485,7 +545,11 @@ pub async fn status(global: &Global, a: &crate::StatusArgs) -> Result<Code, CliE
         .map(|(step, by)| json!({"id": step.id, "title": step.title, "by": by.by, "note": by.note}))
         .collect();
     let waiting = s.checklist.pending();
-    let not_queued = if waiting.is_empty() { whv_todo.len() } else { 0 };
+    let not_queued = if waiting.is_empty() {
+        whv_todo.len()
+    } else {
+        0
+    };
     let sbc_drift: Vec<String> = plan
         .warnings
         .iter()
@@ -500,7 +564,11 @@ pub async fn status(global: &Global, a: &crate::StatusArgs) -> Result<Code, CliE
         plan.header.sbc,
         s.state.display()
     ));
-    out.say(format!("\nPlivo: {} done, {} drifted or missing", plivo_done.len(), plivo_drift.len()));
+    out.say(format!(
+        "\nPlivo: {} done, {} drifted or missing",
+        plivo_done.len(),
+        plivo_drift.len()
+    ));
     for l in &plivo_done {
         out.say(format!("  done:    {l}"));
     }
@@ -576,15 +644,16 @@ fn describe(step: &PlanStep) -> String {
     let section = step.op.runbook_section();
     let mut line = format!("{}: {}", step.action, step.op.describe());
     if !section.is_empty() {
-        line.push_str(&format!(" (runbook {section})"));
+        let _ = write!(line, " (runbook {section})");
     }
     for c in &step.changes {
-        line.push_str(&format!(
+        let _ = write!(
+            line,
             "; {} {} -> {}",
             c.field,
             c.from.as_deref().unwrap_or("(none)"),
             c.to.as_deref().unwrap_or("(none)")
-        ));
+        );
     }
     line
 }
@@ -608,7 +677,11 @@ pub fn confirm(global: &Global, a: &crate::ConfirmArgs) -> Result<Code, CliError
     let out = global.out();
     let state = state_path(a.state.as_ref());
     if a.by.trim().is_empty() {
-        return Err(CliError::Input(InputError::new("--by", &a.by, "must name who did the step")));
+        return Err(CliError::Input(InputError::new(
+            "--by",
+            &a.by,
+            "must name who did the step",
+        )));
     }
     let checklist = local_checklist(&state, Access::Write)?;
     let mut confirmed = Vec::new();
@@ -630,8 +703,7 @@ pub fn confirm(global: &Global, a: &crate::ConfirmArgs) -> Result<Code, CliError
             }
             Err(wehostvoip_client::Error::UnknownStep { .. }) => {
                 let done = checklist.confirmed().iter().any(|c| c.id == *id);
-                let pending: Vec<String> =
-                    checklist.pending().into_iter().map(|s| s.id).collect();
+                let pending: Vec<String> = checklist.pending().into_iter().map(|s| s.id).collect();
                 return Err(CliError::Input(InputError::new(
                     "ID",
                     id,
@@ -640,7 +712,10 @@ pub fn confirm(global: &Global, a: &crate::ConfirmArgs) -> Result<Code, CliError
                     } else if pending.is_empty() {
                         "no step is pending in this state file".to_owned()
                     } else {
-                        format!("no pending step has this id; pending: {}", pending.join(", "))
+                        format!(
+                            "no pending step has this id; pending: {}",
+                            pending.join(", ")
+                        )
                     },
                 )));
             }

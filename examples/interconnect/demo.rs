@@ -8,6 +8,7 @@ use serde_json::json;
 use sip_rules::{Header, Status};
 use wehostvoip_client::{Checklist, Confirmation};
 
+use crate::Code;
 use crate::backend::{self, Plivo};
 use crate::inputs::{DesiredArgs, Inputs, Parsed};
 use crate::output::{FORMAT_VERSION, Out, Reporter};
@@ -15,20 +16,22 @@ use crate::session::{
     CliError, all_warnings, build, print_tool_warnings, published_ranges_task, seed_world,
     tool_warnings,
 };
-use crate::Code;
 
 async fn walk(
-    out: &Out,
+    out: Out,
     ic: &Interconnect,
     checklist: &Arc<Checklist>,
     plan: &Plan,
 ) -> Result<serde_json::Value, CliError> {
     checklist.clear_pending();
     let sides: Vec<Side> = plan.steps.iter().map(|s| s.op.side()).collect();
-    let mut reporter = Reporter::new(*out, plan.steps.len(), Some(Arc::clone(checklist)));
+    let mut reporter = Reporter::new(out, plan.steps.len(), Some(Arc::clone(checklist)));
     let report = ic
         .apply_with_progress(plan, |p| {
-            let side = sides.get(p.index.saturating_sub(1)).copied().unwrap_or(Side::Plivo);
+            let side = sides
+                .get(p.index.saturating_sub(1))
+                .copied()
+                .unwrap_or(Side::Plivo);
             reporter.on(p, side);
         })
         .await;
@@ -46,7 +49,7 @@ async fn walk(
 }
 
 /// The operator does each step in the console and confirms it; here the demo confirms them.
-fn confirm_all(out: &Out, checklist: &Checklist) -> Result<Vec<String>, CliError> {
+fn confirm_all(out: Out, checklist: &Checklist) -> Result<Vec<String>, CliError> {
     let mut ids = Vec::new();
     for step in checklist.pending() {
         checklist.confirm(
@@ -63,14 +66,16 @@ fn confirm_all(out: &Out, checklist: &Checklist) -> Result<Vec<String>, CliError
 }
 
 /// Runs the demo.
-pub async fn run(out: &Out, desired: &DesiredArgs, teardown: bool) -> Result<Code, CliError> {
+pub async fn run(out: Out, desired: &DesiredArgs, teardown: bool) -> Result<Code, CliError> {
     let inputs = Inputs::merge(desired, None);
     let parsed: Parsed = inputs.parse()?;
     let plivo = backend::choose(&|_| None, true, None)
         .await
         .map_err(CliError::from_boxed)?;
     let Plivo::Sandbox { sandbox, .. } = &plivo else {
-        return Err(CliError::Failed("the demo runs against the sandbox only".into()));
+        return Err(CliError::Failed(
+            "the demo runs against the sandbox only".into(),
+        ));
     };
     out.say(
         "Plivo: the built-in offline sandbox (no subcommand: the offline demo); nothing real is \
@@ -98,7 +103,7 @@ pub async fn run(out: &Out, desired: &DesiredArgs, teardown: bool) -> Result<Cod
 }
 
 async fn demo(
-    out: &Out,
+    out: Out,
     plivo: &Plivo,
     parsed: &Parsed,
     inputs: &Inputs,
@@ -181,7 +186,7 @@ async fn demo(
     Ok(Code::Ok)
 }
 
-fn check_sample_invite(out: &Out, ic: &Interconnect, parsed: &Parsed) {
+fn check_sample_invite(out: Out, ic: &Interconnect, parsed: &Parsed) {
     let call_policy = ic.call_policy();
     let numbers = call_policy.number_refs();
     let Ok(policy) = call_policy.policy(&numbers) else {
@@ -192,10 +197,10 @@ fn check_sample_invite(out: &Out, ic: &Interconnect, parsed: &Parsed) {
         .routes
         .first()
         .map_or("+14155550123", |(n, _)| n.as_str());
-    let source = call_policy
-        .sources()
-        .first()
-        .map_or(std::net::IpAddr::from([18, 214, 109, 129]), sip_rules::Cidr::addr);
+    let source = call_policy.sources().first().map_or(
+        std::net::IpAddr::from([18, 214, 109, 129]),
+        sip_rules::Cidr::addr,
+    );
     let sdp = format!(
         "v=0\r\no=Plivo 1 1 IN IP4 {source}\r\ns=Plivo\r\nc=IN IP4 {source}\r\nt=0 0\r\n\
          m=audio 20000 RTP/AVP 0 8 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\n\

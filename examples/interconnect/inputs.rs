@@ -144,12 +144,12 @@ impl Inputs {
             }
             routes.push((number, ext));
         }
-        let country: Country = self
-            .country
-            .parse()
-            .map_err(|e: interconnect_core::error::CountryError| {
-                InputError::new("--country", &self.country, e)
-            })?;
+        let country: Country =
+            self.country
+                .parse()
+                .map_err(|e: interconnect_core::error::CountryError| {
+                    InputError::new("--country", &self.country, e)
+                })?;
         let inbound_auth: InboundAuth = self.inbound_auth.parse().map_err(
             |e: interconnect_core::error::InboundAuthError| {
                 InputError::new("--inbound-auth", &self.inbound_auth, e)
@@ -306,9 +306,10 @@ fn parse_pin(raw: &str) -> Result<(Host, IpAddr), InputError> {
     let Some((name, addr)) = raw.split_once('=') else {
         return Err(InputError::new("--resolve", raw, rule));
     };
-    let host: Host = name.trim().parse().map_err(|e| {
-        InputError::new("--resolve", raw, format!("the name: {e} ({rule})"))
-    })?;
+    let host: Host = name
+        .trim()
+        .parse()
+        .map_err(|e| InputError::new("--resolve", raw, format!("the name: {e} ({rule})")))?;
     let ip: IpAddr = addr.trim().parse().map_err(|_| {
         InputError::new(
             "--resolve",
@@ -351,13 +352,18 @@ mod tests {
     #[test]
     fn each_flag_is_named_in_its_error() {
         for (flag, f) in [
-            ("--sbc", (|i: &mut Inputs| i.sbc = "not a host!".into()) as fn(&mut Inputs)),
+            (
+                "--sbc",
+                (|i: &mut Inputs| i.sbc = "not a host!".into()) as fn(&mut Inputs),
+            ),
             ("--tenant", |i| i.tenant = "-".into()),
             ("--caller-id", |i| i.caller_id = "0415".into()),
             ("--country", |i| i.country = "ZZZ".into()),
             ("--inbound-auth", |i| i.inbound_auth = "maybe".into()),
             ("--resolve", |i| i.resolve = vec!["sbc.example.net".into()]),
-            ("--resolve", |i| i.resolve = vec!["sbc.example.net=300.1.1.1".into()]),
+            ("--resolve", |i| {
+                i.resolve = vec!["sbc.example.net=300.1.1.1".into()];
+            }),
         ] {
             let e = with(f).unwrap_err();
             assert_eq!(e.what, flag, "{e}");

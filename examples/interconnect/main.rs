@@ -19,6 +19,9 @@
 //! pending, 1 any error. `check-invite`: 0 accept, 1 reject, 2 usage. `verify-call`: 0 both test
 //! calls seen, 1 not seen, 2 bad input.
 
+// Doc comments here are --help text, read in a terminal: no Markdown backticks.
+#![allow(clippy::doc_markdown)]
+
 mod backend;
 mod check_invite;
 mod commands;
@@ -385,7 +388,7 @@ async fn run(cli: Cli) -> Result<Code, CliError> {
                     commands::plan(&global, &a).await
                 }
             } else {
-                demo::run(&global.out(), &cli.demo, cli.teardown).await
+                demo::run(global.out(), &cli.demo, cli.teardown).await
             }
         }
     }
@@ -404,13 +407,15 @@ async fn main() -> ExitCode {
     init_logging(cli.global.verbose, cli.global.quiet);
     let detailed = matches!(
         &cli.command,
-        Some(Command::Plan(PlanArgs {
-            detailed_exitcode: true,
-            ..
-        }) | Command::Status(StatusArgs {
-            detailed_exitcode: true,
-            ..
-        }))
+        Some(
+            Command::Plan(PlanArgs {
+                detailed_exitcode: true,
+                ..
+            }) | Command::Status(StatusArgs {
+                detailed_exitcode: true,
+                ..
+            })
+        )
     );
     match run(cli).await {
         Ok(Code::Ok) => ExitCode::SUCCESS,

@@ -21,7 +21,7 @@ pub struct Out {
 
 impl Out {
     /// The result a person reads: stdout, or stderr when stdout carries JSON.
-    pub fn say(&self, text: impl AsRef<str>) {
+    pub fn say(self, text: impl AsRef<str>) {
         if self.json {
             eprintln!("{}", text.as_ref());
         } else {
@@ -30,14 +30,14 @@ impl Out {
     }
 
     /// Context (which backend, notes, hints): like [`Out::say`], left out with `-q`.
-    pub fn note(&self, text: impl AsRef<str>) {
+    pub fn note(self, text: impl AsRef<str>) {
         if !self.quiet {
             self.say(text);
         }
     }
 
     /// The JSON document (only in JSON mode).
-    pub fn document(&self, doc: &serde_json::Value) {
+    pub fn document(self, doc: &serde_json::Value) {
         if self.json {
             println!(
                 "{}",
@@ -59,12 +59,10 @@ pub fn init_logging(verbose: u8, quiet: bool) {
         (false, _) => "trace",
     };
     let filter = match std::env::var("RUST_LOG") {
-        Ok(v) if !v.trim().is_empty() => {
-            EnvFilter::try_new(&v).unwrap_or_else(|e| {
-                eprintln!("warning: RUST_LOG {v:?} is not a valid filter ({e}); using {default}");
-                EnvFilter::new(default)
-            })
-        }
+        Ok(v) if !v.trim().is_empty() => EnvFilter::try_new(&v).unwrap_or_else(|e| {
+            eprintln!("warning: RUST_LOG {v:?} is not a valid filter ({e}); using {default}");
+            EnvFilter::new(default)
+        }),
         _ => EnvFilter::new(default),
     };
     let _ = tracing_subscriber::fmt()
@@ -173,10 +171,7 @@ impl Reporter {
             StepOutcome::Done if !queued.is_empty() => {
                 self.waiting += 1;
                 (
-                    format!(
-                        "waiting for the operator (step id {})",
-                        queued.join(", ")
-                    ),
+                    format!("waiting for the operator (step id {})", queued.join(", ")),
                     "waiting_for_operator",
                 )
             }
@@ -235,8 +230,7 @@ impl Reporter {
 /// Quotes a path or value for a POSIX shell when it needs it.
 pub fn shell_quote(s: &str) -> String {
     if !s.is_empty()
-        && s
-            .bytes()
+        && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"-_./:=+@,".contains(&b))
     {
         s.to_owned()

@@ -5,10 +5,10 @@ use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use interconnect_core::InboundAuth;
 use interconnect_core::interconnect::{Interconnect, InterconnectError, Plan};
 use interconnect_core::presets::{MAX_PRESET_AGE_DAYS, PLIVO, stale_presets};
 use interconnect_core::sbc::{StaticResolver, SystemResolver};
-use interconnect_core::InboundAuth;
 use serde_json::json;
 use wehostvoip_client::{Checklist, Field, Form, ManualTask, Subscriber, World};
 
@@ -62,7 +62,9 @@ impl CliError {
 
 /// The state file's path as given, or the default.
 pub fn state_path(state: Option<&PathBuf>) -> PathBuf {
-    state.cloned().unwrap_or_else(|| PathBuf::from(DEFAULT_STATE))
+    state
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_STATE))
 }
 
 /// The WeHostVoIP objects that exist before the runbook starts: the tenant and its extensions.
@@ -239,7 +241,7 @@ pub fn all_warnings(plan: &Plan, tool: &[serde_json::Value]) -> Vec<serde_json::
 }
 
 /// Prints this tool's warnings after a plan's text.
-pub fn print_tool_warnings(out: &Out, tool: &[serde_json::Value]) {
+pub fn print_tool_warnings(out: Out, tool: &[serde_json::Value]) {
     if tool.is_empty() {
         return;
     }
@@ -260,7 +262,9 @@ pub fn published_ranges_task(parsed: &Parsed) -> Option<ManualTask> {
         return None;
     }
     let regions = PLIVO.regions();
-    let provenance = regions.first().map(|r| r.provenance());
+    let provenance = regions
+        .first()
+        .map(interconnect_core::presets::PlivoRegion::provenance);
     let mut fields: Vec<Field> = regions
         .iter()
         .map(|r| Field {

@@ -1,5 +1,7 @@
 //! Dates and times typed by operators, with no dependency: RFC 3339 or `YYYY-MM-DD HH:MM[:SS]`.
 
+#![allow(clippy::many_single_char_names)] // y, m, d, h: the usual names in calendar arithmetic
+
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Today's date (UTC) as `YYYY-MM-DD`, or the date in `INTERCONNECT_TODAY` (for reproducible runs
@@ -26,7 +28,7 @@ pub fn today() -> String {
 pub fn parse_since(raw: &str) -> Result<String, String> {
     let rule = "expected RFC 3339 (2026-11-26T14:05:00Z) or YYYY-MM-DD HH:MM[:SS] in UTC";
     let s = raw.trim();
-    let bad = || format!("{rule}");
+    let bad = || rule.to_owned();
     if s.len() < 16 {
         return Err(bad());
     }
@@ -58,17 +60,17 @@ pub fn parse_since(raw: &str) -> Result<String, String> {
     }
     let offset_minutes = match zone {
         "" if rfc3339 => return Err(format!("the time zone is missing (Z or ±HH:MM); {rule}")),
-        "" => 0,
-        "Z" | "z" => 0,
+        "" | "Z" | "z" => 0,
         z if !rfc3339 => return Err(format!("unexpected {z:?}; {rule}")),
         z => {
             let sign = if z.starts_with('-') { -1 } else { 1 };
             let (h, m) = z[1..].split_once(':').ok_or_else(bad)?;
-            sign * (num(Some(h), 0, 23).ok_or_else(bad)? * 60 + num(Some(m), 0, 59).ok_or_else(bad)?)
+            sign * (num(Some(h), 0, 23).ok_or_else(bad)? * 60
+                + num(Some(m), 0, 59).ok_or_else(bad)?)
         }
     };
-    let total = days_from_civil(y, m, d) * 86_400 + hh * 3_600 + mm * 60 + ss.min(59)
-        - offset_minutes * 60;
+    let total =
+        days_from_civil(y, m, d) * 86_400 + hh * 3_600 + mm * 60 + ss.min(59) - offset_minutes * 60;
     let (y, m, d) = civil_from_days(total.div_euclid(86_400));
     let t = total.rem_euclid(86_400);
     Ok(format!(
@@ -124,7 +126,15 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
     let mp = (5 * doy + 2) / 153;
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (if m <= 2 { era * 400 + yoe + 1 } else { era * 400 + yoe }, m, d)
+    (
+        if m <= 2 {
+            era * 400 + yoe + 1
+        } else {
+            era * 400 + yoe
+        },
+        m,
+        d,
+    )
 }
 
 #[cfg(test)]
@@ -133,14 +143,26 @@ mod tests {
 
     #[test]
     fn both_forms_parse_to_plivo_utc() {
-        assert_eq!(parse_since("2026-11-26 00:00").unwrap(), "2026-11-26 00:00:00");
-        assert_eq!(parse_since("2026-11-26 14:05:09").unwrap(), "2026-11-26 14:05:09");
-        assert_eq!(parse_since("2026-11-26T14:05:00Z").unwrap(), "2026-11-26 14:05:00");
+        assert_eq!(
+            parse_since("2026-11-26 00:00").unwrap(),
+            "2026-11-26 00:00:00"
+        );
+        assert_eq!(
+            parse_since("2026-11-26 14:05:09").unwrap(),
+            "2026-11-26 14:05:09"
+        );
+        assert_eq!(
+            parse_since("2026-11-26T14:05:00Z").unwrap(),
+            "2026-11-26 14:05:00"
+        );
         assert_eq!(
             parse_since("2026-11-26T23:30:00.250-03:00").unwrap(),
             "2026-11-27 02:30:00"
         );
-        assert_eq!(parse_since("2026-01-01T01:00:00+02:00").unwrap(), "2025-12-31 23:00:00");
+        assert_eq!(
+            parse_since("2026-01-01T01:00:00+02:00").unwrap(),
+            "2025-12-31 23:00:00"
+        );
     }
 
     #[test]

@@ -38,6 +38,7 @@ pub struct VerifyCallArgs {
     pub since: String,
 }
 
+#[allow(clippy::too_many_lines)] // inputs, sandbox seeding, report: one flow
 async fn check(
     args: &VerifyCallArgs,
     out: Out,
@@ -71,7 +72,10 @@ async fn check(
     let plivo = backend::choose(&|k| std::env::var(k).ok(), sandbox_flag, None).await?;
     out.note(plivo.describe());
     if since != args.since {
-        out.note(format!("note: --since {:?} read as {since} UTC", args.since));
+        out.note(format!(
+            "note: --since {:?} read as {since} UTC",
+            args.since
+        ));
     }
     let mut builder = Interconnect::builder()
         .plivo(plivo.client().clone())
@@ -86,7 +90,10 @@ async fn check(
     }
     let ic = builder.build()?;
 
-    if let Plivo::Sandbox { sandbox, client, .. } = &plivo {
+    if let Plivo::Sandbox {
+        sandbox, client, ..
+    } = &plivo
+    {
         out.note("The sandbox holds one outbound test call to 1-800 and one inbound call.\n");
         for n in &numbers {
             sandbox.add_account_number(n.as_str()).ok();
@@ -121,12 +128,20 @@ async fn check(
     out.say(format!("{report}"));
     out.say(format!(
         "runbook 3.6 (outbound test call): {}",
-        if report.outbound_ok() { "ok" } else { "not seen" }
+        if report.outbound_ok() {
+            "ok"
+        } else {
+            "not seen"
+        }
     ));
     if !numbers.is_empty() {
         out.say(format!(
             "runbook 4.4 (inbound test call): {}",
-            if report.inbound_ok() { "ok" } else { "not seen" }
+            if report.inbound_ok() {
+                "ok"
+            } else {
+                "not seen"
+            }
         ));
     }
     out.document(&serde_json::json!({

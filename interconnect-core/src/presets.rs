@@ -402,7 +402,10 @@ pub fn all_provenances() -> Vec<(String, Provenance)> {
     ));
     for sbc in crate::Sbc::presets() {
         if let Some(p) = sbc.provenance() {
-            all.push((format!("the shared SBC {} ({})", sbc.label(), sbc.host()), p));
+            all.push((
+                format!("the shared SBC {} ({})", sbc.label(), sbc.host()),
+                p,
+            ));
         }
     }
     all

@@ -40,7 +40,10 @@ fn binary() -> &'static Path {
             .stderr(Stdio::inherit())
             .output()
             .expect("run cargo build");
-        assert!(out.status.success(), "cargo build --example interconnect failed");
+        assert!(
+            out.status.success(),
+            "cargo build --example interconnect failed"
+        );
         String::from_utf8_lossy(&out.stdout)
             .lines()
             .filter_map(|l| serde_json::from_str::<Value>(l).ok())
@@ -99,8 +102,12 @@ impl Operator {
         all.extend(["-o", "json"]);
         let out = self.run(&all);
         assert_eq!(out.status.code(), Some(code), "{args:?}\n{}", text(&out));
-        serde_json::from_slice(&out.stdout)
-            .unwrap_or_else(|e| panic!("{args:?}: stdout is not one JSON document ({e}):\n{}", text(&out)))
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "{args:?}: stdout is not one JSON document ({e}):\n{}",
+                text(&out)
+            )
+        })
     }
 
     fn ok(&self, args: &[&str], code: i32) -> Output {
@@ -151,7 +158,13 @@ fn confirm_each(op: &Operator, state: &str) -> usize {
         let words: Vec<String> = command
             .split_whitespace()
             .skip(1)
-            .map(|w| if w == "YOUR-NAME" { "e2e-operator".to_owned() } else { w.to_owned() })
+            .map(|w| {
+                if w == "YOUR-NAME" {
+                    "e2e-operator".to_owned()
+                } else {
+                    w.to_owned()
+                }
+            })
             .collect();
         let args: Vec<&str> = words.iter().map(String::as_str).collect();
         let out = op.ok(&args, 0);
@@ -165,6 +178,7 @@ fn confirm_each(op: &Operator, state: &str) -> usize {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[allow(clippy::too_many_lines)] // one story, told in order
 async fn the_operator_loop_from_plan_to_nothing_left() {
     let sandbox = Sandbox::builder().no_rate_limit().start().await;
     sandbox.add_account_number(NUMBER).unwrap();
@@ -174,7 +188,14 @@ async fn the_operator_loop_from_plan_to_nothing_left() {
 
     // plan: changes pending (2), one JSON document on stdout, the backend named first on stderr.
     let out = op.run(&[
-        "plan", "--state", state, "--resolve", PIN, "--detailed-exitcode", "-o", "json",
+        "plan",
+        "--state",
+        state,
+        "--resolve",
+        PIN,
+        "--detailed-exitcode",
+        "-o",
+        "json",
     ]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     let first = stderr(&out).lines().next().unwrap_or_default().to_owned();
@@ -198,7 +219,18 @@ async fn the_operator_loop_from_plan_to_nothing_left() {
     );
 
     // plan -out, then apply exactly that plan.
-    op.ok(&["plan", "--state", state, "--resolve", PIN, "-out", "acme.plan"], 0);
+    op.ok(
+        &[
+            "plan",
+            "--state",
+            state,
+            "--resolve",
+            PIN,
+            "-out",
+            "acme.plan",
+        ],
+        0,
+    );
     let doc = op.json(&["apply", "acme.plan"], 0);
     let steps = doc["steps"].as_array().unwrap();
     assert!(!steps.is_empty());
@@ -218,8 +250,15 @@ async fn the_operator_loop_from_plan_to_nothing_left() {
 
     // The checklist refuses an unknown id and a step whose dependency is not confirmed yet.
     let steps = pending(&op, state);
-    let out = op.ok(&["confirm", "--state", state, "no-such-step", "--by", "e2e"], 2);
-    assert!(stderr(&out).contains("ID \"no-such-step\""), "{}", text(&out));
+    let out = op.ok(
+        &["confirm", "--state", state, "no-such-step", "--by", "e2e"],
+        2,
+    );
+    assert!(
+        stderr(&out).contains("ID \"no-such-step\""),
+        "{}",
+        text(&out)
+    );
     let (last, _) = steps.last().unwrap();
     let out = op.ok(&["confirm", "--state", state, last, "--by", "e2e"], 2);
     assert!(stderr(&out).contains("refused"), "{}", text(&out));
@@ -228,9 +267,17 @@ async fn the_operator_loop_from_plan_to_nothing_left() {
     assert_eq!(confirm_each(&op, state), steps.len());
     let doc = op.json(&["status", "--state", state, "--detailed-exitcode"], 0);
     assert_eq!(doc["status"]["nothing_pending"], true, "{}", doc["status"]);
-    assert!(doc["status"]["plivo"]["drift"].as_array().unwrap().is_empty());
+    assert!(
+        doc["status"]["plivo"]["drift"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
     assert_eq!(
-        doc["status"]["wehostvoip"]["confirmed"].as_array().unwrap().len(),
+        doc["status"]["wehostvoip"]["confirmed"]
+            .as_array()
+            .unwrap()
+            .len(),
         steps.len()
     );
     let out = op.ok(&["status", "--state", state], 0);
@@ -244,7 +291,10 @@ async fn the_operator_loop_from_plan_to_nothing_left() {
     // Teardown (text output, not a terminal: --yes), then confirm its steps: nothing left.
     let out = op.ok(&["teardown", "--state", state, "--yes"], 0);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("waiting for the operator (step id"), "{stdout}");
+    assert!(
+        stdout.contains("waiting for the operator (step id"),
+        "{stdout}"
+    );
     assert!(
         !stdout
             .lines()
@@ -255,7 +305,16 @@ async fn the_operator_loop_from_plan_to_nothing_left() {
     assert!(sandbox.state().ip_acls.is_empty());
     assert!(sandbox.state().uris.is_empty());
     assert!(confirm_each(&op, state) >= 3);
-    op.ok(&["plan", "--state", state, "--teardown", "--detailed-exitcode"], 0);
+    op.ok(
+        &[
+            "plan",
+            "--state",
+            state,
+            "--teardown",
+            "--detailed-exitcode",
+        ],
+        0,
+    );
     let out = op.ok(&["checklist", "--state", state], 0);
     assert!(
         String::from_utf8_lossy(&out.stdout).contains("Nothing left to do"),
@@ -270,12 +329,19 @@ async fn the_state_file_is_locked_and_a_read_only_one_is_an_error() {
     sandbox.add_account_number(NUMBER).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let op = Operator::new(&sandbox, dir.path());
-    op.ok(&["apply", "--state", "s.json", "--resolve", PIN, "--yes"], 0);
+    op.ok(
+        &["apply", "--state", "s.json", "--resolve", PIN, "--yes"],
+        0,
+    );
     let id = pending(&op, "s.json")[0].0.clone();
 
     let held = wehostvoip_client::StateLock::acquire(&dir.path().join("s.json")).unwrap();
     let out = op.ok(&["confirm", "--state", "s.json", &id, "--by", "e2e"], 1);
-    assert!(stderr(&out).contains("another process is using"), "{}", text(&out));
+    assert!(
+        stderr(&out).contains("another process is using"),
+        "{}",
+        text(&out)
+    );
     drop(held);
 
     let path = dir.path().join("s.json");
@@ -286,7 +352,11 @@ async fn the_state_file_is_locked_and_a_read_only_one_is_an_error() {
     let requests = sandbox.requests().len();
     let out = op.ok(&["apply", "--state", "s.json", "--yes"], 1);
     assert!(stderr(&out).contains("read-only"), "{}", text(&out));
-    assert_eq!(sandbox.requests().len(), requests, "refused before any request");
+    assert_eq!(
+        sandbox.requests().len(),
+        requests,
+        "refused before any request"
+    );
     assert_eq!(std::fs::read_to_string(&path).unwrap(), before);
 }
 
@@ -295,19 +365,35 @@ fn input_errors_exit_2_and_name_the_flag_or_variable() {
     let dir = tempfile::tempdir().unwrap();
     let none = Operator::without_credentials(dir.path());
     let out = none.ok(&["plan", "--sandbox", "--number", "=1001"], 2);
-    assert!(stderr(&out).contains("--number \"=1001\""), "{}", text(&out));
+    assert!(
+        stderr(&out).contains("--number \"=1001\""),
+        "{}",
+        text(&out)
+    );
     let out = none.ok(&["apply", "--state", "x.json", "--yes"], 2);
-    assert!(stderr(&out).contains("apply: works on a real account"), "{}", text(&out));
+    assert!(
+        stderr(&out).contains("apply: works on a real account"),
+        "{}",
+        text(&out)
+    );
     assert!(!dir.path().join("x.json").exists());
     let out = none.ok(&["verify-call", "--since", "yesterday"], 2);
-    assert!(stderr(&out).contains("--since \"yesterday\""), "{}", text(&out));
+    assert!(
+        stderr(&out).contains("--since \"yesterday\""),
+        "{}",
+        text(&out)
+    );
 
     let half = Operator {
         env: vec![("PLIVO_AUTH_ID", "MAXXXXXXXXXXXXXXXXXX".to_owned())],
         dir: dir.path().to_owned(),
     };
     let out = half.ok(&["plan"], 2);
-    assert!(stderr(&out).contains("PLIVO_AUTH_TOKEN: is not set"), "{}", text(&out));
+    assert!(
+        stderr(&out).contains("PLIVO_AUTH_TOKEN: is not set"),
+        "{}",
+        text(&out)
+    );
 }
 
 #[test]
@@ -315,16 +401,33 @@ fn pasted_numbers_are_echoed_and_the_sandbox_is_named_first() {
     let dir = tempfile::tempdir().unwrap();
     let none = Operator::without_credentials(dir.path());
     let out = none.ok(
-        &["plan", "--sandbox", "--number", "+1 (415) 555-0100=1002", "--caller-id", "+1 415 555 0100"],
+        &[
+            "plan",
+            "--sandbox",
+            "--number",
+            "+1 (415) 555-0100=1002",
+            "--caller-id",
+            "+1 415 555 0100",
+        ],
         0,
     );
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
-        stdout.lines().next().unwrap().starts_with("Plivo: the built-in offline sandbox (asked for with --sandbox)"),
+        stdout
+            .lines()
+            .next()
+            .unwrap()
+            .starts_with("Plivo: the built-in offline sandbox (asked for with --sandbox)"),
         "{stdout}"
     );
-    assert!(stdout.contains("--number \"+1 (415) 555-0100\" read as +14155550100"), "{stdout}");
-    assert!(stdout.contains("+14155550100 -> extension 1002"), "{stdout}");
+    assert!(
+        stdout.contains("--number \"+1 (415) 555-0100\" read as +14155550100"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("+14155550100 -> extension 1002"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -333,8 +436,14 @@ fn the_offline_demo_runs_with_no_arguments() {
     let none = Operator::without_credentials(dir.path());
     let out = none.ok(&[], 0);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.starts_with("Plivo: the built-in offline sandbox"), "{stdout}");
-    assert!(stdout.contains("Nothing left to do: the run is idempotent."), "{stdout}");
+    assert!(
+        stdout.starts_with("Plivo: the built-in offline sandbox"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Nothing left to do: the run is idempotent."),
+        "{stdout}"
+    );
     let doc = none.json(&["--teardown"], 0);
     assert_eq!(doc["converged"], true);
     assert_eq!(doc["teardown"]["nothing_left"], true);

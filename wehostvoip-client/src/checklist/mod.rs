@@ -284,8 +284,8 @@ impl Checklist {
     pub fn queue_manual(&self, task: ManualTask) -> String {
         let id = manual_id(&task);
         let mut inner = self.lock();
-        let known = inner.pending.iter().any(|q| q.id == id)
-            || inner.confirmed.iter().any(|c| c.id == id);
+        let known =
+            inner.pending.iter().any(|q| q.id == id) || inner.confirmed.iter().any(|c| c.id == id);
         if !known {
             inner.pending.push(Queued {
                 id: id.clone(),
@@ -312,7 +312,12 @@ impl Checklist {
     /// [`Error::StateFileIo`] when the file cannot be written.
     pub fn save(&self) -> Result<(), Error> {
         let inner = self.lock();
-        write_state(&self.path, &inner.confirmed, &inner.pending, inner.context.as_ref())
+        write_state(
+            &self.path,
+            &inner.confirmed,
+            &inner.pending,
+            inner.context.as_ref(),
+        )
     }
 
     /// Records that the operator did the pending step `id`, and saves the state file.
