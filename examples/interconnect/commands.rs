@@ -15,7 +15,7 @@ use crate::inputs::{DesiredArgs, InputError, Inputs, Parsed};
 use crate::output::{FORMAT_VERSION, Out, Reporter};
 use crate::session::{
     Access, CliError, all_warnings, build, open_checklist, peek_inputs, print_tool_warnings,
-    published_ranges_task, saved_inputs, state_path, tool_warnings,
+    published_ranges_removal, published_ranges_task, saved_inputs, state_path, tool_warnings,
 };
 use crate::{Code, Global};
 
@@ -455,10 +455,24 @@ async fn execute(
     reporter.finish();
     let ran = !reporter.events.is_empty();
     if result.is_ok()
-        && plan.header.purpose == Purpose::Provision
         && let Some(task) = published_ranges_task(&s.parsed)
     {
-        s.checklist.queue_manual(task);
+        match plan.header.purpose {
+            Purpose::Provision => {
+                s.checklist.queue_manual(task);
+            }
+            Purpose::Teardown => {
+                // Admitted at the operator's request: withdrawn the same way.
+                let admitted = s
+                    .checklist
+                    .confirmed()
+                    .iter()
+                    .any(|c| c.manual.as_ref() == Some(&task));
+                if admitted {
+                    s.checklist.queue_manual(published_ranges_removal(&task));
+                }
+            }
+        }
     }
     if result.is_ok() || ran {
         // What was queued (even by a run that failed half-way) is kept for the operator.

@@ -335,3 +335,23 @@ pub fn published_ranges_task(parsed: &Parsed) -> Option<ManualTask> {
         notes: vec![InboundAuth::PublishedRanges.explain().to_owned()],
     })
 }
+
+/// At teardown: the request to stop admitting the ranges that [`published_ranges_task`] had
+/// admitted.
+pub fn published_ranges_removal(admitted: &ManualTask) -> ManualTask {
+    ManualTask {
+        title: format!("Withdraw: {}", admitted.title),
+        menu: admitted.menu.clone(),
+        actions: vec![
+            "Open a ticket with WeHostVoIP support asking them to stop accepting the ranges below \
+             as inbound sources for this tenant (the Plivo trunks are gone)."
+                .to_owned(),
+            "Quote the ticket of the original request, if you kept it.".to_owned(),
+        ],
+        forms: admitted.forms.clone(),
+        verify: vec![
+            "WeHostVoIP confirms in the ticket that the ranges are no longer admitted.".to_owned(),
+        ],
+        notes: Vec::new(),
+    }
+}

@@ -60,7 +60,8 @@ pub fn parse_since(raw: &str) -> Result<String, String> {
     }
     let offset_minutes = match zone {
         "" if rfc3339 => return Err(format!("the time zone is missing (Z or ±HH:MM); {rule}")),
-        "" | "Z" | "z" => 0,
+        "Z" | "z" if rfc3339 => 0,
+        "" => 0,
         z if !rfc3339 => return Err(format!("unexpected {z:?}; {rule}")),
         z => {
             let sign = if z.starts_with('-') { -1 } else { 1 };

@@ -417,7 +417,10 @@ pub fn all_provenances() -> Vec<(String, Provenance)> {
 /// ```
 /// use interconnect_core::presets::{stale_presets, MAX_PRESET_AGE_DAYS};
 ///
-/// assert!(stale_presets("2026-12-01", MAX_PRESET_AGE_DAYS).is_empty());
+/// // Plivo's ranges were verified on 2026-11-26; the shared SBCs' addresses long before.
+/// let now = stale_presets("2026-12-01", MAX_PRESET_AGE_DAYS);
+/// assert!(!now.iter().any(|p| p.what.contains("Virginia")));
+/// assert!(now.iter().any(|p| p.what.contains("shared SBC us")));
 /// let old = stale_presets("2027-06-01", MAX_PRESET_AGE_DAYS);
 /// assert!(old.iter().any(|p| p.what.contains("Virginia")));
 /// assert!(old.iter().all(|p| p.age_days > MAX_PRESET_AGE_DAYS));

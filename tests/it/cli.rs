@@ -93,7 +93,16 @@ impl Operator {
         for (k, v) in &self.env {
             cmd.env(k, v);
         }
-        cmd.output().expect("run interconnect")
+        let out = cmd.output().expect("run interconnect");
+        // The token is never printed, logged or put in an error.
+        if let Some((_, token)) = self.env.iter().find(|(k, _)| *k == "PLIVO_AUTH_TOKEN") {
+            assert!(
+                !String::from_utf8_lossy(&out.stdout).contains(token.as_str())
+                    && !String::from_utf8_lossy(&out.stderr).contains(token.as_str()),
+                "{args:?} printed the auth token"
+            );
+        }
+        out
     }
 
     /// Runs with `-o json`: stdout must be one JSON document and nothing else.
@@ -473,4 +482,56 @@ fn presets_older_than_90_days_are_a_plan_warning() {
         .unwrap_or_else(|| panic!("{}", doc["warnings"]));
     assert!(warning["message"].as_str().unwrap().contains("2026-11-26"));
     drop(none);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn published_ranges_are_a_checklist_step_admitted_then_withdrawn() {
+    let sandbox = Sandbox::builder().no_rate_limit().start().await;
+    sandbox.add_account_number(NUMBER).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let op = Operator::new(&sandbox, dir.path());
+    let state = "ranges.json";
+    op.ok(
+        &[
+            "apply",
+            "--state",
+            state,
+            "--resolve",
+            PIN,
+            "--inbound-auth",
+            "published-ranges",
+            "--yes",
+        ],
+        0,
+    );
+    let out = op.ok(&["checklist", "--state", state], 0);
+    let md = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        md.contains("admit Plivo's 14 published signalling/media ranges"),
+        "{md}"
+    );
+    assert!(
+        md.contains("18.214.109.128/25") && md.contains("204.89.151.160/27"),
+        "{md}"
+    );
+    confirm_each(&op, state);
+    let doc = op.json(&["status", "--state", state], 0);
+    assert_eq!(doc["status"]["nothing_pending"], true, "{}", doc["status"]);
+    op.ok(&["teardown", "--state", state, "--yes"], 0);
+    let withdraw = pending(&op, state);
+    assert!(
+        withdraw.iter().any(|(id, _)| id.starts_with("manual-")),
+        "{withdraw:?}"
+    );
+    confirm_each(&op, state);
+    op.ok(
+        &[
+            "plan",
+            "--state",
+            state,
+            "--teardown",
+            "--detailed-exitcode",
+        ],
+        0,
+    );
 }
