@@ -712,3 +712,156 @@ impl WeHostVoip for Checklist {
         self.record(op, |w| w.unassign_number(tenant, number))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    fn seed() -> World {
+        let mut w = World::new();
+        w.add_tenant("acme.hobot.wehostvoip.io".parse().unwrap())
+            .unwrap();
+        w
+    }
+
+    fn group() -> SecurityGroup {
+        let mut g = SecurityGroup::new("plivo-us".parse().unwrap());
+        g.countries.insert("US".parse().unwrap());
+        g
+    }
+
+    fn tenant() -> TenantDomain {
+        "acme.hobot.wehostvoip.io".parse().unwrap()
+    }
+
+    fn ops() -> Confirmation {
+        Confirmation {
+            by: "ops".into(),
+            note: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn the_queue_is_saved_and_confirmed_by_a_later_process() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("acme.json");
+        let first = Checklist::open_locked(&path, seed()).unwrap();
+        first
+            .ensure_security_group(&tenant(), &group())
+            .await
+            .unwrap();
+        first.set_context(serde_json::json!({"inputs": {"tenant": "acme"}}));
+        first.save().unwrap();
+        let id = first.pending()[0].id.clone();
+        drop(first);
+
+        let later = Checklist::open_locked(&path, seed())
+            .unwrap()
+            .with_confirm_command("tool confirm {id} --by NAME");
+        assert_eq!(later.pending().len(), 1);
+        assert_eq!(
+            later.pending()[0].confirm_command.as_deref(),
+            Some(format!("tool confirm {id} --by NAME").as_str())
+        );
+        assert!(later.render_markdown().contains("tool confirm"));
+        assert_eq!(later.context().unwrap()["inputs"]["tenant"], "acme");
+        later.confirm(&id, ops()).unwrap();
+        assert!(later.pending().is_empty());
+        assert_eq!(
+            later.list_security_groups(&tenant()).await.unwrap(),
+            vec![group()]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_rerun_lists_each_change_once_and_clear_pending_rebuilds_the_queue() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("acme.json");
+        let c = Checklist::open(&path, seed()).unwrap();
+        c.ensure_security_group(&tenant(), &group()).await.unwrap();
+        c.save().unwrap();
+        let again = Checklist::open(&path, seed()).unwrap();
+        again
+            .ensure_security_group(&tenant(), &group())
+            .await
+            .unwrap();
+        assert_eq!(
+            again.pending().len(),
+            1,
+            "the same change is not listed twice"
+        );
+        again.clear_pending();
+        assert!(again.pending().is_empty());
+        again
+            .ensure_security_group(&tenant(), &group())
+            .await
+            .unwrap();
+        assert_eq!(again.pending()[0].id, c.pending()[0].id);
+    }
+
+    #[test]
+    fn manual_tasks_are_queued_once_confirmed_and_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("acme.json");
+        let task = ManualTask {
+            title: "Ask support to admit the ranges".into(),
+            menu: vec!["support ticket".into()],
+            actions: vec!["open a ticket".into()],
+            forms: vec![],
+            verify: vec!["support says done".into()],
+            notes: vec![],
+        };
+        let c = Checklist::open(&path, seed()).unwrap();
+        let id = c.queue_manual(task.clone());
+        assert_eq!(c.queue_manual(task.clone()), id);
+        assert_eq!(c.pending().len(), 1);
+        assert!(c.pending()[0].operation.is_none());
+        c.confirm(&id, ops()).unwrap();
+        let reopened = Checklist::open(&path, seed()).unwrap();
+        assert_eq!(reopened.confirmed()[0].manual.as_ref(), Some(&task));
+        assert_eq!(
+            reopened.queue_manual(task),
+            id,
+            "confirmed: not queued again"
+        );
+        assert!(reopened.pending().is_empty());
+        assert_eq!(
+            reopened.confirmed_steps()[0].0.title,
+            "Ask support to admit the ranges"
+        );
+    }
+
+    #[test]
+    fn a_read_only_state_file_and_a_held_lock_are_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("acme.json");
+        write_state(&path, &[], &[], None).unwrap();
+        let held = Checklist::open_locked(&path, seed()).unwrap();
+        let err = Checklist::open_locked(&path, seed()).unwrap_err();
+        assert!(format!("{err}: {:?}", std::error::Error::source(&err)).contains("lock"));
+        drop(held);
+        let mut perms = std::fs::metadata(&path).unwrap().permissions();
+        perms.set_readonly(true);
+        std::fs::set_permissions(&path, perms).unwrap();
+        let err = Checklist::open_locked(&path, seed()).unwrap_err();
+        let cause = std::error::Error::source(&err).unwrap().to_string();
+        assert!(cause.contains("read-only"), "{cause}");
+        // Reading it is still fine.
+        Checklist::open(&path, seed()).unwrap();
+    }
+
+    #[test]
+    fn a_state_file_from_before_the_queue_reads_the_same() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.json");
+        std::fs::write(
+            &path,
+            r#"{"format":"wehostvoip-client/checklist-state","version":1,"confirmed":[]}"#,
+        )
+        .unwrap();
+        let c = Checklist::open(&path, seed()).unwrap();
+        assert!(c.pending().is_empty() && c.confirmed().is_empty() && c.context().is_none());
+    }
+}
