@@ -3,21 +3,27 @@
 //! per 5 seconds, and put them in the ISP inventory on one extension.
 //!
 //! ```text
-//! cargo run --release --example bulk_numbers -- --count 200      # offline, sandbox at the real limit
+//! cargo run --example bulk_numbers -- --count 200      # offline, sandbox at the real limit
 //! ```
+//!
+//! Progress: a bar on a terminal, a line every tenth of the steps otherwise.
 
+use std::io::IsTerminal as _;
 use std::time::Instant;
 
 use clap::Parser;
-use interconnect_core::interconnect::Interconnect;
+use indicatif::{ProgressBar, ProgressStyle};
+use interconnect_core::interconnect::{Interconnect, StepOutcome};
 use interconnect_core::sbc::StaticResolver;
 use interconnect_core::{E164, InboundAuth, Sbc};
 use plivo_client::sandbox::Sandbox;
 use wehostvoip_client::{InMemory, Subscriber, World};
 
-/// Attach many numbers to the inbound trunk (offline, against the sandbox).
+/// Attach many Plivo numbers to the interconnect's inbound trunk and the ISP inventory, offline
+/// against the sandbox at Plivo's real rate limit (300 requests per 5 s): shows the throughput and
+/// how many requests were answered 429.
 #[derive(Debug, Parser)]
-#[command(version, about)]
+#[command(version, about, long_about = None)]
 struct Args {
     /// How many numbers (from +14155500000 upwards).
     #[arg(long, default_value_t = 100)]
@@ -63,7 +69,41 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let ic = builder.build()?;
     let started = Instant::now();
     let plan = ic.plan().await?;
-    let report = ic.apply(&plan).await?;
+    let total = plan.steps().len();
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let bar = ProgressBar::new(total as u64);
+        if let Ok(style) = ProgressStyle::with_template(
+            "{bar:40} {pos}/{len} steps, {per_sec}, about {eta} left: {wide_msg}",
+        ) {
+            bar.set_style(style);
+        }
+        bar
+    });
+    let every = (total / 10).max(1);
+    let report = ic
+        .apply_with_progress(&plan, |p| {
+            if *p.outcome() == StepOutcome::Started {
+                return;
+            }
+            match &bar {
+                Some(bar) => {
+                    bar.set_message(p.what().to_owned());
+                    bar.inc(1);
+                }
+                None if p.index() % every == 0 || p.index() == p.total() => eprintln!(
+                    "  {}/{} steps ({:.0} s)",
+                    p.index(),
+                    p.total(),
+                    started.elapsed().as_secs_f64()
+                ),
+                None => {}
+            }
+        })
+        .await;
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    let report = report?;
     let elapsed = started.elapsed();
     let log = sandbox.requests();
     let throttled = log.iter().filter(|r| r.status == Some(429)).count();

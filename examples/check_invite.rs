@@ -1,4 +1,5 @@
-//! Checks one SIP message against the Plivo interconnect policy and prints one line of JSON.
+//! Checks one SIP message against the Plivo interconnect policy and prints one line of JSON
+//! (the same as `interconnect check-invite`).
 //!
 //! ```text
 //! cargo run --example check_invite -- --source 18.214.109.140 --number +14155550123 invite.sip
@@ -9,135 +10,34 @@
 //! offered; the Request-URI must be one of `--number` when any is given. Exit code 0 for accept,
 //! 1 for reject, 2 for usage or I/O errors.
 
-use std::io::Read;
-use std::net::IpAddr;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use interconnect_core::E164;
-use interconnect_core::presets::PLIVO;
-use serde_json::json;
-use sip_rules::{Acl, Cidr, Header, Numbers, Policy, Status};
 
-/// Check one SIP INVITE against the Plivo interconnect policy.
+#[path = "interconnect/check_invite.rs"]
+mod check_invite;
+
+/// Check one SIP INVITE (a file or standard input) against the Plivo interconnect policy: source
+/// inside Plivo's published ranges, PCMU offered, the Request-URI one of the routed numbers.
+/// Prints one line of JSON; exit 0 accept, 1 reject, 2 usage or I/O error.
 #[derive(Debug, Parser)]
-#[command(version, about)]
+#[command(version, about, long_about = None)]
 struct Args {
-    /// The address the message came from.
-    #[arg(long)]
-    source: Option<IpAddr>,
-    /// Accept any source address (skip the Plivo CIDR check).
-    #[arg(long, conflicts_with = "source")]
-    source_any: bool,
-    /// A number the Request-URI may name (+E.164); repeatable. Without it any E.164 number is taken.
-    #[arg(long = "number")]
-    numbers: Vec<String>,
-    /// Require telephone-event (RFC 4733 DTMF) in the offer.
-    #[arg(long)]
-    require_telephone_event: bool,
-    /// The message: a file, or `-` for standard input.
-    file: PathBuf,
-}
-
-fn usage(message: &str) -> ExitCode {
-    println!("{}", json!({"verdict": "error", "error": message}));
-    ExitCode::from(2)
+    #[command(flatten)]
+    check: check_invite::CheckInviteArgs,
 }
 
 fn main() -> ExitCode {
-    let args = match Args::try_parse() {
-        Ok(a) => a,
+    match Args::try_parse() {
+        Ok(a) => check_invite::run(&a.check),
         Err(e) if e.use_stderr() => {
             eprintln!("{e}");
-            return ExitCode::from(2);
+            ExitCode::from(2)
         }
         Err(e) => {
             // --help and --version.
             print!("{e}");
-            return ExitCode::SUCCESS;
-        }
-    };
-    let source = match (args.source, args.source_any) {
-        (Some(ip), _) => ip,
-        (None, true) => IpAddr::from([127, 0, 0, 1]),
-        (None, false) => return usage("give --source IP (or --source-any)"),
-    };
-    let mut message = Vec::new();
-    let read = if args.file.as_os_str() == "-" {
-        std::io::stdin().read_to_end(&mut message)
-    } else {
-        std::fs::File::open(&args.file).and_then(|mut f| f.read_to_end(&mut message))
-    };
-    if let Err(e) = read {
-        return usage(&format!("cannot read {}: {e}", args.file.display()));
-    }
-
-    // Numbers: validated by the domain model, normalised, sorted for the allocation-free lookup.
-    let mut numbers = Vec::with_capacity(args.numbers.len());
-    for n in &args.numbers {
-        match n.parse::<E164>() {
-            Ok(e) => numbers.push(e.to_string()),
-            Err(e) => return usage(&e.to_string()),
-        }
-    }
-    numbers.sort();
-    numbers.dedup();
-    let number_refs: Vec<&str> = numbers.iter().map(String::as_str).collect();
-
-    let cidrs: Vec<Cidr> = PLIVO
-        .cidrs()
-        .filter_map(|c| Cidr::new(c.net().network(), c.net().prefix_len()).ok())
-        .collect();
-    let acl = if args.source_any {
-        Acl::Any
-    } else {
-        Acl::Cidrs(&cidrs)
-    };
-    let mut policy = Policy::new(acl).require_telephone_event(args.require_telephone_event);
-    if !number_refs.is_empty() {
-        match Numbers::new(&number_refs) {
-            Ok(n) => policy = policy.with_numbers(n),
-            Err(e) => return usage(&e.to_string()),
-        }
-    }
-
-    let mut headers = [Header::EMPTY; 64];
-    match policy.check(source, &message, &mut headers) {
-        Ok(Status::Complete(call)) => {
-            let codecs: Vec<_> = call
-                .codecs()
-                .map(|c| json!({"pt": c.payload_type, "encoding": c.encoding, "clock_rate": c.clock_rate}))
-                .collect();
-            println!(
-                "{}",
-                json!({
-                    "verdict": "accept",
-                    "method": call.method(),
-                    "number": call.number(),
-                    "from": call.from_number(),
-                    "pai": call.pai_numbers().collect::<Vec<_>>(),
-                    "call_id": call.call_id(),
-                    "codecs": codecs,
-                    "audio_address": call.audio_address(),
-                    "audio_port": call.audio_port(),
-                })
-            );
             ExitCode::SUCCESS
-        }
-        Ok(Status::Partial) => {
-            println!(
-                "{}",
-                json!({"verdict": "reject", "status": 400, "reason": "incomplete message"})
-            );
-            ExitCode::from(1)
-        }
-        Err(r) => {
-            println!(
-                "{}",
-                json!({"verdict": "reject", "status": r.status(), "reason": r.reason()})
-            );
-            ExitCode::from(1)
         }
     }
 }

@@ -1,4 +1,51 @@
-//! Domain model of a WeHostVoIP to Plivo Zentrunk interconnect.
+//! Domain model of a WeHostVoIP to Plivo Zentrunk interconnect, and the [`Interconnect`] that
+//! plans, applies, verifies and tears it down across both platforms.
+//!
+//! # Builder → plan → apply
+//!
+//! Build validates every input with no I/O; `plan()` reads both sides (lists and gets only) and
+//! returns a [`Plan`] to review (`Display` for people, serde for audit); `apply(&plan)` carries it
+//! out in order and refuses it when the platforms changed since; a second `plan()` is empty.
+//! Here against the offline Plivo sandbox and the in-memory WeHostVoIP backend (with an operator
+//! checklist instead, the WeHostVoIP steps become console steps to confirm):
+//!
+//! ```
+//! use interconnect_core::interconnect::Interconnect;
+//! use interconnect_core::sbc::StaticResolver;
+//! use interconnect_core::{InboundAuth, Sbc};
+//! use plivo_client::sandbox::Sandbox;
+//! use wehostvoip_client::{InMemory, Subscriber, World};
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let sandbox = Sandbox::start().await; // or PlivoClient::from_env()? for the real API
+//! sandbox.add_account_number("+14155550123")?;
+//! let mut world = World::new(); // what exists on WeHostVoIP: the tenant and its extension
+//! world.add_tenant("acme.hobot.wehostvoip.io".parse()?)?;
+//! world.add_subscriber(&"acme.hobot.wehostvoip.io".parse()?, Subscriber::new("1001".parse()?))?;
+//!
+//! let ic = Interconnect::builder()
+//!     .plivo(sandbox.client()?)
+//!     .wehostvoip(Box::new(InMemory::new(world)))
+//!     .resolver(StaticResolver::shared_sbcs()) // no DNS in this example
+//!     .sbc(Sbc::preset("us").unwrap().clone())
+//!     .tenant("acme.hobot.wehostvoip.io")
+//!     .caller_id("+14155550123".parse()?)
+//!     .number("+14155550123".parse()?, "1001")
+//!     .country("US")
+//!     .inbound_auth(InboundAuth::PublishedRanges)
+//!     .build()?;
+//! let plan = ic.plan().await?;
+//! println!("{plan}"); // review
+//! let report = ic.apply(&plan).await?;
+//! assert!(report.applied > 0);
+//! assert!(ic.plan().await?.is_empty()); // idempotent
+//! # Ok(()) }
+//! ```
+//!
+//! The `interconnect` command-line tool in the repository's `examples/` wraps this loop for
+//! operators (plan, apply, confirm the console steps, status, teardown).
+//!
+//! # The model
 //!
 //! The runbook this project automates connects an ISP's hosted VoIP platform (WeHostVoIP) to a
 //! Plivo SIP trunk: an IP access list and an outbound trunk on Plivo, a carrier on WeHostVoIP
@@ -47,6 +94,11 @@
 //! assert_eq!(InboundAuth::default().gateways().len(), 1);
 //! # Ok::<(), interconnect_core::Error>(())
 //! ```
+/// The README's example runs as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 #[macro_use]
 mod macros;
 

@@ -365,6 +365,80 @@ impl PlivoPreset {
     }
 }
 
+/// How old a preset may get before a plan asks the operator to re-check it against its source
+/// (as Plivo's own CLI does for its presets).
+pub const MAX_PRESET_AGE_DAYS: i64 = 90;
+
+/// A preset whose verified date is older than allowed.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct StalePreset {
+    /// What the preset is ("Plivo's published ranges (Virginia, USA)", "shared SBC us").
+    pub what: String,
+    /// Its source and verified date.
+    pub provenance: Provenance,
+    /// Days since it was verified.
+    pub age_days: i64,
+}
+
+/// Every preset with its provenance: Plivo's ranges per region, ports, codecs, methods, the seed
+/// alias, and the shared WeHostVoIP SBCs.
+pub fn all_provenances() -> Vec<(String, Provenance)> {
+    let mut all: Vec<(String, Provenance)> = PLIVO
+        .regions()
+        .iter()
+        .map(|r| {
+            (
+                format!("Plivo's published ranges ({})", r.name()),
+                r.provenance(),
+            )
+        })
+        .collect();
+    all.push(("Plivo's ports".to_owned(), PLIVO.ports().provenance()));
+    all.push(("Plivo's codecs".to_owned(), PLIVO.codecs_provenance()));
+    all.push(("Plivo's SIP methods".to_owned(), PLIVO.methods_provenance()));
+    all.push((
+        "the seed runbook's alias address".to_owned(),
+        PLIVO.seed_alias_provenance(),
+    ));
+    for sbc in crate::Sbc::presets() {
+        if let Some(p) = sbc.provenance() {
+            all.push((
+                format!("the shared SBC {} ({})", sbc.label(), sbc.host()),
+                p,
+            ));
+        }
+    }
+    all
+}
+
+/// The presets verified more than `max_age_days` before `today` (`YYYY-MM-DD`); a preset whose date
+/// cannot be read counts as stale (its age is then `i64::MAX`).
+///
+/// ```
+/// use interconnect_core::presets::{stale_presets, MAX_PRESET_AGE_DAYS};
+///
+/// // Plivo's ranges were verified on 2026-11-26; the shared SBCs' addresses long before.
+/// let now = stale_presets("2026-12-01", MAX_PRESET_AGE_DAYS);
+/// assert!(!now.iter().any(|p| p.what.contains("Virginia")));
+/// assert!(now.iter().any(|p| p.what.contains("shared SBC us")));
+/// let old = stale_presets("2027-06-01", MAX_PRESET_AGE_DAYS);
+/// assert!(old.iter().any(|p| p.what.contains("Virginia")));
+/// assert!(old.iter().all(|p| p.age_days > MAX_PRESET_AGE_DAYS));
+/// ```
+pub fn stale_presets(today: &str, max_age_days: i64) -> Vec<StalePreset> {
+    all_provenances()
+        .into_iter()
+        .filter_map(|(what, provenance)| {
+            let age_days = provenance.age_days(today).unwrap_or(i64::MAX);
+            (age_days > max_age_days).then_some(StalePreset {
+                what,
+                provenance,
+                age_days,
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

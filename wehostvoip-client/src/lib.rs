@@ -41,7 +41,9 @@ mod shared;
 mod types;
 mod world;
 
-pub use checklist::{Checklist, Confirmation, ConfirmedStep, Console, Field, Form, Step};
+pub use checklist::{
+    Checklist, Confirmation, ConfirmedStep, Console, Field, Form, ManualTask, StateLock, Step,
+};
 pub use error::{ApiError, Error, Kind};
 pub use http::{Http, HttpConfig, RetryPolicy};
 pub use memory::InMemory;

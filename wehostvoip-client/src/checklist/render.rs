@@ -52,8 +52,32 @@ pub struct Step {
     pub verify: Vec<String>,
     /// Warnings and background the operator needs.
     pub notes: Vec<String>,
-    /// The change as data.
-    pub operation: Operation,
+    /// The change as data (`None` for a [`ManualTask`], which changes no console object this crate
+    /// models).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operation: Option<Operation>,
+    /// The command that confirms the step, when the application set one with
+    /// [`Checklist::with_confirm_command`](crate::Checklist::with_confirm_command).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confirm_command: Option<String>,
+}
+
+/// A step the operator does that is no change to a console object: a request to WeHostVoIP's
+/// support, a firewall rule on the ISP's side. It is confirmed like any other step.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManualTask {
+    /// One line saying what the step achieves.
+    pub title: String,
+    /// Where it is done (a menu path, or "a support ticket").
+    pub menu: Vec<String>,
+    /// What to do, in order.
+    pub actions: Vec<String>,
+    /// Values to type or send.
+    pub forms: Vec<Form>,
+    /// How to check that it worked.
+    pub verify: Vec<String>,
+    /// Background the operator needs.
+    pub notes: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -506,7 +530,33 @@ pub(crate) fn describe(op: &Operation, consoles: &Consoles, number: usize, id: S
         forms,
         verify,
         notes,
-        operation: op.clone(),
+        operation: Some(op.clone()),
+        confirm_command: None,
+    }
+}
+
+/// A manual task as a numbered step in the ISP console.
+pub(crate) fn describe_manual(
+    task: &ManualTask,
+    consoles: &Consoles,
+    number: usize,
+    id: String,
+) -> Step {
+    Step {
+        number,
+        id,
+        title: task.title.clone(),
+        console: Console {
+            name: "ISP console".into(),
+            url: consoles.isp.clone(),
+        },
+        menu: task.menu.clone(),
+        actions: task.actions.clone(),
+        forms: task.forms.clone(),
+        verify: task.verify.clone(),
+        notes: task.notes.clone(),
+        operation: None,
+        confirm_command: None,
     }
 }
 
@@ -567,6 +617,9 @@ pub(crate) fn markdown(steps: &[Step], consoles: &Consoles, confirmed: usize) ->
         }
         for n in &step.notes {
             let _ = writeln!(out, "\n> **Note:** {n}");
+        }
+        if let Some(cmd) = &step.confirm_command {
+            let _ = writeln!(out, "\n**Confirm** when done and verified:\n\n    {cmd}");
         }
     }
     out
