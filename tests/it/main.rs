@@ -7,4 +7,5 @@ mod faults;
 mod operator;
 mod plan_snapshots;
 mod rules;
+mod vocabulary;
 mod wire;
