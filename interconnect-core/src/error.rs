@@ -64,6 +64,43 @@ pub enum E164Error {
         /// The rejected input.
         value: String,
     },
+    /// The digits after the country calling code are fewer or more than its numbering plan
+    /// allows (a short code such as `+12345` lands here).
+    #[error("invalid E.164 number {value:?}: {fault}")]
+    NationalLength {
+        /// The rejected input.
+        value: String,
+        /// The rule it broke, with the code and the lengths its plan allows.
+        fault: sip_rules::e164::E164Fault,
+    },
+}
+
+impl E164Error {
+    /// The error for `fault`, found in `checked` (the compact form of `original`).
+    pub(crate) fn from_fault(
+        original: &str,
+        checked: &str,
+        fault: sip_rules::e164::E164Fault,
+    ) -> Self {
+        use sip_rules::e164::E164Fault as F;
+        let value = original.to_owned();
+        match fault {
+            F::Empty => Self::Empty { value },
+            F::MissingPlus => Self::MissingPlus { value },
+            F::NoDigits => Self::NoDigits { value },
+            F::NotADigit(at) => Self::InvalidCharacter {
+                value,
+                found: checked
+                    .get(at..)
+                    .and_then(|r| r.chars().next())
+                    .unwrap_or('?'),
+            },
+            F::LeadingZero => Self::LeadingZero { value },
+            F::TooLong(digits) => Self::TooLong { value, digits },
+            F::UnassignedCountryCode => Self::UnassignedCountryCode { value },
+            _ => Self::NationalLength { value, fault },
+        }
+    }
 }
 
 /// Why a string is not a country ([`crate::e164::Country`]).

@@ -70,8 +70,9 @@
 //! # Limits
 //! Named limits live in [`Limits`] (message size, header count, line length, SDP lines); the
 //! defaults accept every valid message of RFC 4475. Unknown header values are framed and
-//! checked for control characters but not parsed. E.164 numbers are `+` and 7 to 15 digits, the
-//! first not 0, with no visual separators; `;user=phone` and user-part parameters are allowed.
+//! checked for control characters but not parsed. E.164 numbers follow the one rule of [`e164`]
+//! (`+`, an assigned ITU country calling code, a national length its plan allows), with no
+//! visual separators; `;user=phone` and user-part parameters are allowed.
 #![no_std]
 #![deny(
     clippy::indexing_slicing,
@@ -82,6 +83,7 @@
 
 mod cidr;
 mod class;
+pub mod e164;
 mod head;
 mod host;
 mod invite;

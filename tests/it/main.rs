@@ -10,4 +10,5 @@ mod messy;
 mod operator;
 mod plan_snapshots;
 mod rules;
+mod vocabulary;
 mod wire;

@@ -64,7 +64,8 @@ macro_rules! text_type {
 }
 
 text_type!(
-    /// A number in E.164 form as the consoles store it: `+` then 2 to 15 digits, the first not `0`.
+    /// A number in E.164 form as the consoles store it, by the one rule of [`sip_rules::e164`]: `+`, an
+    /// assigned country calling code and a national length its plan allows.
     ///
     /// ```
     /// use wehostvoip_client::E164;
@@ -125,7 +126,8 @@ text_type!(
 );
 
 text_type!(
-    /// An ISO 3166-1 alpha-2 country code, stored in upper case (`US`, `BR`).
+    /// An ISO 3166-1 alpha-2 code of a country with an E.164 calling code ([`sip_rules::e164::Country`]),
+    /// stored in upper case (`US`, `BR`).
     CountryCode,
     parse_country
 );
@@ -142,24 +144,22 @@ fn all_digits(s: &str) -> bool {
 }
 
 fn parse_e164(s: &str) -> Result<String, Error> {
+    use sip_rules::e164::{E164Fault, check};
     const WHAT: &str = "E.164 number";
-    let Some(digits) = s.strip_prefix('+') else {
-        return Err(Error::invalid(WHAT, s, "must start with '+'"));
+    let rule = match check(s.as_bytes()) {
+        Ok(_) => return Ok(s.to_owned()),
+        Err(E164Fault::Empty | E164Fault::MissingPlus) => "must start with '+'",
+        Err(E164Fault::NoDigits | E164Fault::NotADigit(_)) => "must be '+' followed by digits only",
+        Err(E164Fault::LeadingZero) => "must not start with 0",
+        Err(E164Fault::TooLong(_)) => "must have at most 15 digits",
+        Err(E164Fault::UnassignedCountryCode) => {
+            "must start with an assigned ITU country calling code"
+        }
+        Err(_) => {
+            "must have a national length its country calling code allows (10 digits after +1)"
+        }
     };
-    if !all_digits(digits) {
-        return Err(Error::invalid(
-            WHAT,
-            s,
-            "must be '+' followed by digits only",
-        ));
-    }
-    if digits.starts_with('0') {
-        return Err(Error::invalid(WHAT, s, "must not start with 0"));
-    }
-    if !(2..=15).contains(&digits.len()) {
-        return Err(Error::invalid(WHAT, s, "must have 2 to 15 digits"));
-    }
-    Ok(s.to_owned())
+    Err(Error::invalid(WHAT, s, rule))
 }
 
 fn valid_dns_name(s: &str) -> bool {
@@ -321,14 +321,14 @@ fn parse_extension(s: &str) -> Result<String, Error> {
 }
 
 fn parse_country(s: &str) -> Result<String, Error> {
-    if s.len() != 2 || !s.bytes().all(|b| b.is_ascii_alphabetic()) {
-        return Err(Error::invalid(
+    match sip_rules::e164::Country::from_code(s) {
+        Some(country) => Ok(country.code().to_owned()),
+        None => Err(Error::invalid(
             "country code",
             s,
-            "must be an ISO 3166-1 alpha-2 code of two letters",
-        ));
+            "must be an ISO 3166-1 alpha-2 code of a country with an E.164 calling code",
+        )),
     }
-    Ok(s.to_ascii_uppercase())
 }
 
 fn parse_name(s: &str) -> Result<String, Error> {

@@ -9,12 +9,14 @@ use interconnect_core::{
 use ipnet::IpNet;
 use proptest::prelude::*;
 
-/// A valid E.164 number: an assigned country code followed by enough digits to stay within 15.
+/// A valid E.164 number: an assigned country code followed by a national number of a length its
+/// plan allows.
 fn e164_strategy() -> impl Strategy<Value = String> {
     (0..COUNTRY_CALLING_CODES.len()).prop_flat_map(|i| {
-        let code = COUNTRY_CALLING_CODES[i].0.to_string();
-        let room = 15 - code.len();
-        proptest::string::string_regex(&format!("[0-9]{{0,{room}}}"))
+        let cc = COUNTRY_CALLING_CODES[i];
+        let code = cc.code().to_string();
+        let (min, max) = (cc.min_national_len(), cc.max_national_len());
+        proptest::string::string_regex(&format!("[0-9]{{{min},{max}}}"))
             .expect("valid regex")
             .prop_map(move |rest| format!("+{code}{rest}"))
     })

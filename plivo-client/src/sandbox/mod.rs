@@ -604,7 +604,7 @@ impl Sandbox {
     /// Rents a number to the account (E.164, with or without `+`), with no application attached.
     ///
     /// # Errors
-    /// [`SandboxError::InvalidNumber`] when `number` is not `+` and 8 to 15 digits not starting with 0;
+    /// [`SandboxError::InvalidNumber`] when `number` is not E.164 ([`sip_rules::e164::is_e164_digits`]);
     /// [`SandboxError::DuplicateNumber`] when the account already has it.
     ///
     /// ```

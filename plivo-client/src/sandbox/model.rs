@@ -328,8 +328,10 @@ pub(crate) fn normalize_number(value: &str) -> Result<String, SandboxError> {
     if digits.starts_with('0') {
         return Err(invalid("must not start with 0"));
     }
-    if !(8..=15).contains(&digits.len()) {
-        return Err(invalid("must have 8 to 15 digits"));
+    if !sip_rules::e164::is_e164_digits(digits.as_bytes()) {
+        return Err(invalid(
+            "must be E.164: an assigned country code and a national length its plan allows",
+        ));
     }
     Ok(digits.to_owned())
 }
