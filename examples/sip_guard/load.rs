@@ -62,6 +62,7 @@ fn main() -> ExitCode {
     }
 }
 
+#[allow(clippy::too_many_lines)] // one load loop, read top to bottom
 fn run(args: &Args) -> std::io::Result<()> {
     let socket = UdpSocket::bind(if args.target.is_ipv4() {
         "127.0.0.1:0"
