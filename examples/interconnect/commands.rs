@@ -5,7 +5,9 @@ use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use interconnect_core::interconnect::{InterconnectError, Plan, Purpose, Side, Step as PlanStep};
+use interconnect_core::interconnect::{
+    InterconnectError, Plan, Purpose, Side, Step as PlanStep, TeardownOptions,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use wehostvoip_client::{Checklist, Confirmation};
@@ -15,7 +17,8 @@ use crate::inputs::{DesiredArgs, InputError, Inputs, Parsed};
 use crate::output::{FORMAT_VERSION, Out, Reporter};
 use crate::session::{
     Access, CliError, all_warnings, build, open_checklist, peek_inputs, print_tool_warnings,
-    published_ranges_removal, published_ranges_task, saved_inputs, state_path, tool_warnings,
+    published_ranges_removal, published_ranges_task, saved_inputs, saved_previous_routes,
+    state_path, tool_warnings,
 };
 use crate::{Code, Global};
 
@@ -135,7 +138,7 @@ fn document(
         "plan": plan,
         "changes_pending": plan.map(|p| !p.is_empty()),
         "warnings": plan.map_or_else(|| s.tool_warnings.clone(), |p| all_warnings(p, &s.tool_warnings)),
-        "conflicts": plan.map(|p| p.conflicts().clone()).unwrap_or_default(),
+        "conflicts": plan.map(Plan::conflicts).unwrap_or_default(),
         "checklist": s.checklist.render_json(),
     });
     if let (Some(obj), serde_json::Value::Object(more)) = (doc.as_object_mut(), extra) {
@@ -179,7 +182,8 @@ pub async fn plan(global: &Global, a: &crate::PlanArgs) -> Result<Code, CliError
     let state = state_path(a.state.as_ref());
     let s = session(global, &a.desired, None, &state, Access::Read, real).await?;
     let plan = if a.teardown {
-        s.ic.teardown_plan().await?
+        s.ic.teardown_plan_with(&teardown_options(&s, a.force))
+            .await?
     } else {
         s.ic.plan().await?
     };
@@ -398,7 +402,9 @@ pub async fn teardown(global: &Global, a: &crate::TeardownArgs) -> Result<Code, 
         Some("teardown"),
     )
     .await?;
-    let plan = s.ic.teardown_plan().await?;
+    let plan =
+        s.ic.teardown_plan_with(&teardown_options(&s, a.force))
+            .await?;
     print_plan(out, &s, &plan);
     if plan.is_empty() {
         out.say("\nNothing to tear down.");
@@ -435,8 +441,7 @@ async fn execute(
     ));
     // The WeHostVoIP steps left are derived again from this plan: the queue is rebuilt, not added to.
     s.checklist.clear_pending();
-    s.checklist
-        .set_context(json!({ "inputs": s.inputs, "tool": "interconnect" }));
+    remember_context(s, plan);
     let sides: Vec<Side> = plan
         .steps()
         .iter()
@@ -525,6 +530,30 @@ async fn execute(
         json!({ "applied": true, "report": report, "steps": reporter.events }),
     ));
     Ok(Code::Ok)
+}
+
+/// Keeps the inputs and the routes the numbers had before this plan moves them in the state file,
+/// before the first change, so a run that fails half-way still knows them; teardown routes each
+/// number back.
+fn remember_context(s: &Session, plan: &Plan) {
+    let mut routes = saved_previous_routes(&s.checklist);
+    for r in plan.previous_routes() {
+        if !routes.iter().any(|known| known.number == r.number) {
+            routes.push(r.clone());
+        }
+    }
+    s.checklist.set_context(json!({
+        "inputs": s.inputs,
+        "tool": "interconnect",
+        "previous_routes": routes,
+    }));
+}
+
+/// The teardown options: `--force`, and the previous routes kept in the state file.
+fn teardown_options(s: &Session, force: bool) -> TeardownOptions {
+    TeardownOptions::default()
+        .force(force)
+        .restore(saved_previous_routes(&s.checklist))
 }
 
 /// `status`.

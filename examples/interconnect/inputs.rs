@@ -50,6 +50,18 @@ pub struct DesiredArgs {
     /// whose DNS cannot see the SBC; repeatable, one address each.
     #[arg(long = "resolve", value_name = "NAME=ADDRESS")]
     pub resolve: Vec<String>,
+    /// Move numbers that another Zentrunk trunk routes today onto this interconnect (without it
+    /// each is a conflict); their previous routes are kept in the state file and restored by
+    /// teardown.
+    #[arg(long)]
+    pub take_over: bool,
+    /// Accept an SBC on a private (RFC 1918 / unique local) address, for an SBC reached over a
+    /// private interconnect.
+    #[arg(long)]
+    pub allow_private_sbc: bool,
+    /// The SBC's SIP port in the origination URI [default: 5060].
+    #[arg(long, value_name = "PORT")]
+    pub sbc_port: Option<u16>,
 }
 
 impl DesiredArgs {
@@ -64,6 +76,9 @@ impl DesiredArgs {
             (self.no_toll_free, "--no-toll-free"),
             (self.inbound_auth.is_some(), "--inbound-auth"),
             (!self.resolve.is_empty(), "--resolve"),
+            (self.take_over, "--take-over"),
+            (self.allow_private_sbc, "--allow-private-sbc"),
+            (self.sbc_port.is_some(), "--sbc-port"),
         ]
         .into_iter()
         .find_map(|(given, flag)| given.then_some(flag))
@@ -82,6 +97,12 @@ pub struct Inputs {
     pub inbound_auth: String,
     #[serde(default)]
     pub resolve: Vec<String>,
+    #[serde(default)]
+    pub take_over: bool,
+    #[serde(default)]
+    pub allow_private_sbc: bool,
+    #[serde(default)]
+    pub sbc_port: Option<u16>,
 }
 
 impl Default for Inputs {
@@ -95,6 +116,9 @@ impl Default for Inputs {
             no_toll_free: false,
             inbound_auth: DEFAULT_INBOUND_AUTH.into(),
             resolve: Vec::new(),
+            take_over: false,
+            allow_private_sbc: false,
+            sbc_port: None,
         }
     }
 }
@@ -120,13 +144,22 @@ impl Inputs {
             } else {
                 args.resolve.clone()
             },
+            take_over: args.take_over || base.take_over,
+            allow_private_sbc: args.allow_private_sbc || base.allow_private_sbc,
+            sbc_port: args.sbc_port.or(base.sbc_port),
         }
     }
 
     /// Validates every input into the domain model's values, before anything is sent.
     pub fn parse(&self) -> Result<Parsed, InputError> {
         let mut echoes = Vec::new();
-        let sbc = parse_sbc(&self.sbc)?;
+        let mut sbc = parse_sbc(&self.sbc)?;
+        if let Some(port) = self.sbc_port {
+            let raw = port.to_string();
+            let port = std::num::NonZeroU16::new(port)
+                .ok_or_else(|| InputError::new("--sbc-port", &raw, "must be 1 to 65535"))?;
+            sbc = sbc.with_sip_port(port);
+        }
         let tenant: wehostvoip_client::TenantDomain = self
             .tenant
             .parse()
@@ -169,6 +202,8 @@ impl Inputs {
             inbound_auth,
             pins,
             echoes,
+            take_over: self.take_over,
+            allow_private_sbc: self.allow_private_sbc,
         })
     }
 }
@@ -187,6 +222,10 @@ pub struct Parsed {
     pub pins: Vec<(Host, IpAddr)>,
     /// Inputs taken leniently, as `--flag "typed" read as canonical`.
     pub echoes: Vec<String>,
+    /// `--take-over`.
+    pub take_over: bool,
+    /// `--allow-private-sbc`.
+    pub allow_private_sbc: bool,
 }
 
 /// A bad input: which flag or environment variable, the value, and the rule it breaks.
@@ -239,7 +278,9 @@ fn parse_sbc(raw: &str) -> Result<Sbc, InputError> {
         .map_err(|e: interconnect_core::error::HostError| {
             InputError::new("--sbc", raw, format!("{rule} ({e})"))
         })?;
-    Sbc::dedicated("custom", host, None).map_err(|e| InputError::new("--sbc", raw, e))
+    // A dedicated SBC gets a label of its own, derived from its host: two dedicated SBCs of one
+    // tenant are two interconnects.
+    Ok(Sbc::dedicated_host(host, None))
 }
 
 fn parse_caller_id(raw: &str, echoes: &mut Vec<String>) -> Result<CallerId, InputError> {

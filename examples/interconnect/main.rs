@@ -205,6 +205,7 @@ const CHECKLIST_EXAMPLES: &str = "Examples:
 
 /// `plan`.
 #[derive(Debug, clap::Args)]
+#[allow(clippy::struct_excessive_bools)] // independent command-line switches
 pub(crate) struct PlanArgs {
     #[command(flatten)]
     pub(crate) desired: DesiredArgs,
@@ -214,6 +215,10 @@ pub(crate) struct PlanArgs {
     /// Plan the removal of what this tool made.
     #[arg(long)]
     pub(crate) teardown: bool,
+    /// With --teardown: detach numbers someone attached to this tool's inbound trunk by hand
+    /// (without it each is a conflict); the plan lists every number detached this way.
+    #[arg(long, requires = "teardown")]
+    pub(crate) force: bool,
     /// Save the plan, for `interconnect apply FILE` (also spelt -out, as Terraform does).
     #[arg(long, value_name = "FILE")]
     pub(crate) out: Option<PathBuf>,
@@ -256,6 +261,10 @@ pub(crate) struct TeardownArgs {
     /// Do not ask for approval.
     #[arg(long, short = 'y')]
     pub(crate) yes: bool,
+    /// Detach numbers someone attached to this tool's inbound trunk by hand (without it each is
+    /// a conflict); the plan lists every number detached this way.
+    #[arg(long)]
+    pub(crate) force: bool,
 }
 
 /// `status`.
@@ -381,6 +390,7 @@ async fn run(cli: Cli) -> Result<Code, CliError> {
                         desired: cli.demo,
                         state: cli.state,
                         teardown: cli.teardown,
+                        force: false,
                         out: None,
                         detailed_exitcode: false,
                         json: cli.json,

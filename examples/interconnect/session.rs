@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use interconnect_core::InboundAuth;
-use interconnect_core::interconnect::{Interconnect, InterconnectError, Plan};
+use interconnect_core::interconnect::{Interconnect, InterconnectError, Plan, PreviousRoute};
 use interconnect_core::presets::{MAX_PRESET_AGE_DAYS, PLIVO, stale_presets};
-use interconnect_core::sbc::{StaticResolver, SystemResolver};
+use interconnect_core::sbc::{AddressPolicy, StaticResolver, SystemResolver};
 use serde_json::json;
 use wehostvoip_client::{Checklist, Field, Form, ManualTask, Subscriber, World};
 
@@ -81,6 +81,16 @@ pub fn seed_world(parsed: &Parsed) -> Result<World, CliError> {
         world.add_subscriber(&parsed.tenant, Subscriber::new(ext))?;
     }
     Ok(world)
+}
+
+/// The routes numbers had before this tool moved them (kept in the state file by `apply`), for
+/// teardown to restore.
+pub fn saved_previous_routes(checklist: &Checklist) -> Vec<PreviousRoute> {
+    checklist
+        .context()
+        .and_then(|c| c.get("previous_routes").cloned())
+        .and_then(|v| serde_json::from_value(v).ok())
+        .unwrap_or_default()
 }
 
 /// The inputs saved in a state file (by an earlier `apply`), if any.
@@ -172,6 +182,12 @@ pub fn build(
     };
     if parsed.no_toll_free {
         builder = builder.allow_toll_free(false);
+    }
+    if parsed.take_over {
+        builder = builder.take_over(true);
+    }
+    if parsed.allow_private_sbc {
+        builder = builder.sbc_address_policy(AddressPolicy::default().allow_private(true));
     }
     for (number, ext) in &parsed.routes {
         builder = builder.number(number.clone(), ext.clone());
