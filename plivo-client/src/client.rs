@@ -269,6 +269,9 @@ fn parse_base_url(raw: &str) -> Result<Url, Error> {
 #[derive(Clone)]
 pub(crate) struct ApiRequest {
     pub(crate) method: Method,
+    /// Whether sending it twice has the effect of sending it once (GET, DELETE, and a POST that
+    /// sets a field to a value, such as a number's `app_id`).
+    pub(crate) idempotent: bool,
     pub(crate) path: String,
     pub(crate) query: Vec<(String, String)>,
     pub(crate) body: Option<serde_json::Value>,
@@ -295,6 +298,7 @@ impl ApiRequest {
     pub(crate) fn get(path: String) -> Self {
         Self {
             method: Method::GET,
+            idempotent: true,
             path,
             query: Vec::new(),
             body: None,
@@ -304,6 +308,7 @@ impl ApiRequest {
     pub(crate) fn delete(path: String) -> Self {
         Self {
             method: Method::DELETE,
+            idempotent: true,
             path,
             query: Vec::new(),
             body: None,
@@ -315,10 +320,17 @@ impl ApiRequest {
             .map_err(|_| Error::invalid("body", "", "could not be encoded as JSON"))?;
         Ok(Self {
             method: Method::POST,
+            idempotent: false,
             path,
             query: Vec::new(),
             body: Some(body),
         })
+    }
+
+    /// Marks a POST that sets fields to given values (no create), so repeating it is safe.
+    pub(crate) fn idempotent(mut self) -> Self {
+        self.idempotent = true;
+        self
     }
 
     pub(crate) fn with_query(mut self, query: Vec<(String, String)>) -> Self {
@@ -543,6 +555,8 @@ impl PlivoClient {
         async {
             let retry = &self.inner.retry;
             let mut backoff = retry.backoff();
+            // A 429 storm is waited out up to the total-wait cap, not counted as retries.
+            let mut throttled = retry.throttle_backoff();
             let mut waited = Duration::ZERO;
             let mut attempts = 0_u32;
             let result = loop {
@@ -551,10 +565,15 @@ impl PlivoClient {
                     Ok(answer) => break Ok(answer),
                     Err(e) => e,
                 };
-                if !should_retry(&req.method, &err) {
+                if !should_retry(req, &err) {
                     break Err(err);
                 }
-                let Some(backoff_delay) = backoff.next() else {
+                let next = if err.status() == Some(StatusCode::TOO_MANY_REQUESTS) {
+                    throttled.next()
+                } else {
+                    backoff.next()
+                };
+                let Some(backoff_delay) = next else {
                     break Err(err);
                 };
                 let delay = err
@@ -652,17 +671,23 @@ fn classify(req: &ApiRequest, source: reqwest::Error) -> Error {
     }
 }
 
-/// Whether the client retries this failure of this method by itself.
-fn should_retry(method: &Method, err: &Error) -> bool {
-    let idempotent = *method == Method::GET || *method == Method::DELETE;
+/// Whether the client retries this failure of this request by itself.
+///
+/// Plivo's advice: retry 429 and 5xx after a few seconds. A 429 is answered without executing
+/// the request, so every method is retried; 502, 503, 504 and an unknown outcome only where
+/// repeating cannot duplicate anything (GET, DELETE, and a POST that sets a field, such as a
+/// number's `app_id`); a 500 only on GET and DELETE (a create that failed with 500 is
+/// reconciled by listing, never repeated blindly).
+fn should_retry(req: &ApiRequest, err: &Error) -> bool {
+    let read_or_delete = req.method == Method::GET || req.method == Method::DELETE;
     match err {
         // Never sent: safe for every method.
         Error::Transport { .. } => true,
         // Sent, unknown outcome: only where repeating cannot duplicate anything.
-        Error::OutcomeUnknown { .. } => idempotent,
-        // 429 is answered without executing the request.
+        Error::OutcomeUnknown { .. } => req.idempotent,
         Error::Api(api) if api.status == StatusCode::TOO_MANY_REQUESTS => true,
-        Error::Api(api) => idempotent && crate::error::is_retryable_status(api.status),
+        Error::Api(api) if api.status == StatusCode::INTERNAL_SERVER_ERROR => read_or_delete,
+        Error::Api(api) => req.idempotent && crate::error::is_retryable_status(api.status),
         _ => false,
     }
 }
@@ -710,13 +735,23 @@ mod tests {
                 None,
             )))
         };
-        assert!(should_retry(&Method::GET, &api(503)));
-        assert!(should_retry(&Method::DELETE, &api(502)));
-        assert!(should_retry(&Method::POST, &api(429)));
-        assert!(!should_retry(&Method::POST, &api(503)));
-        assert!(!should_retry(&Method::POST, &api(500)));
-        assert!(!should_retry(&Method::GET, &api(500)));
-        assert!(!should_retry(&Method::GET, &api(404)));
+        let get = ApiRequest::get(String::new());
+        let delete = ApiRequest::delete(String::new());
+        let create = ApiRequest::post(String::new(), &serde_json::json!({})).unwrap();
+        let attach = create.clone().idempotent();
+        assert!(should_retry(&get, &api(503)));
+        assert!(should_retry(&delete, &api(502)));
+        assert!(should_retry(&create, &api(429)));
+        assert!(!should_retry(&create, &api(503)));
+        assert!(!should_retry(&create, &api(500)));
+        assert!(should_retry(&get, &api(500)));
+        assert!(should_retry(&delete, &api(500)));
+        assert!(!should_retry(&get, &api(404)));
+        for s in [429, 502, 503, 504] {
+            assert!(should_retry(&attach, &api(s)), "{s}");
+        }
+        assert!(!should_retry(&attach, &api(500)));
+        assert!(!should_retry(&attach, &api(400)));
     }
 
     #[test]

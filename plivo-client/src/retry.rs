@@ -28,14 +28,16 @@ impl Sleeper for TokioSleeper {
 
 /// How the client retries failed requests.
 ///
-/// Retried: HTTP 429, 502, 503, 504 and failures to connect. GET and DELETE are also retried after a
-/// timeout. A POST is retried only when it surely was not executed (connect failure, or 429, which
-/// Plivo answers without executing); a POST that timed out or got a 5xx is returned to the caller,
-/// which reconciles (lists) before trying again.
+/// Retried, as Plivo advises (retry 429 and 5xx after a few seconds): HTTP 429 for every method
+/// (Plivo answers it without executing); 500 on GET and DELETE; 502, 503, 504 and timeouts on GET,
+/// DELETE and the POSTs that only set a field (a number's `app_id`); failures to connect always. A
+/// create that timed out or got a 5xx is returned to the caller, which reconciles (lists) before
+/// trying again.
 ///
 /// The delay is jittered exponential backoff ([`backon`]); a `Retry-After` header (delta seconds or
-/// an HTTP date) replaces it, capped at [`RetryPolicy::retry_after_cap`]. Retrying stops after
-/// `max_retries` retries or when the next wait would exceed `max_total_wait`.
+/// an HTTP date) replaces it, capped at [`RetryPolicy::retry_after_cap`]. Other failures stop after
+/// `max_retries` retries; a run of 429s is waited out for as long as the next wait keeps the total
+/// within `max_total_wait` (a policy with no retries never waits).
 ///
 /// ```
 /// use std::time::Duration;
@@ -176,6 +178,26 @@ impl RetryPolicy {
         }
         // backon computes in f32: round to whole milliseconds so delays are exact and readable.
         b.build()
+            .map(|d| Duration::from_millis(u64::try_from(d.as_millis()).unwrap_or(u64::MAX)))
+    }
+}
+
+impl RetryPolicy {
+    /// The delays between attempts answered 429: the same backoff, never running out, so a rate
+    /// limit storm is waited out until [`RetryPolicy::max_total_wait`] is spent. Empty when the
+    /// policy does not retry at all.
+    pub(crate) fn throttle_backoff(&self) -> impl Iterator<Item = Duration> + Send + use<> {
+        let mut b = ExponentialBuilder::new()
+            .with_min_delay(self.min_delay)
+            .with_max_delay(self.max_delay)
+            .with_factor(2.0)
+            .without_max_times();
+        if self.jitter {
+            b = b.with_jitter();
+        }
+        let retries = self.max_retries;
+        b.build()
+            .take_while(move |_| retries > 0)
             .map(|d| Duration::from_millis(u64::try_from(d.as_millis()).unwrap_or(u64::MAX)))
     }
 }

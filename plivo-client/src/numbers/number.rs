@@ -455,7 +455,10 @@ impl<'c> Numbers<'c> {
             app_id: Some(trunk.trunk_id.segment()?.to_owned()),
             ..UpdateNumber::default()
         };
-        self.client.send_json(&ApiRequest::post(path, &body)?).await
+        // Setting `app_id` twice leaves the number as setting it once: safe to retry.
+        self.client
+            .send_json(&ApiRequest::post(path, &body)?.idempotent())
+            .await
     }
 
     /// Takes a number off its trunk by routing it to another application (`app_id`). Plivo documents
