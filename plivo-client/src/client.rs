@@ -290,6 +290,7 @@ impl fmt::Debug for ApiRequest {
             .field("path", &self.path)
             .field("query", &self.query)
             .field("body_keys", &keys)
+            .field("idempotent", &self.idempotent)
             .finish()
     }
 }
