@@ -37,7 +37,7 @@
 //! let plan = ic.plan().await?;
 //! println!("{plan}"); // review
 //! let report = ic.apply(&plan).await?;
-//! assert!(report.applied > 0);
+//! assert!(report.applied() > 0);
 //! assert!(ic.plan().await?.is_empty()); // idempotent
 //! # Ok(()) }
 //! ```

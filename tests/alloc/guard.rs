@@ -35,6 +35,7 @@ fn invite(number: &str, transport: &str) -> Vec<u8> {
          To: <sip:{number}@sbc.example.net>\r\n\
          Call-ID: a84b4c76e66710@127.0.0.1\r\n\
          CSeq: 314159 INVITE\r\n\
+         Contact: <sip:+12025550199@127.0.0.1:5999>\r\n\
          Content-Type: application/sdp\r\n\
          Content-Length: {}\r\n\r\n{sdp}",
         sdp.len()

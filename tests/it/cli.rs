@@ -535,3 +535,71 @@ async fn published_ranges_are_a_checklist_step_admitted_then_withdrawn() {
         0,
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn take_over_through_the_cli_keeps_the_previous_route_and_teardown_restores_it() {
+    let sandbox = Sandbox::builder().no_rate_limit().start().await;
+    sandbox.add_account_number(NUMBER).unwrap();
+    let client = crate::common::client(&sandbox);
+    let other = crate::messy::foreign_inbound(&client).await;
+    client
+        .numbers()
+        .attach_to_trunk(NUMBER, &other)
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let op = Operator::new(&sandbox, dir.path());
+    let state = "takeover.json";
+
+    // Without --take-over the number on another trunk is a conflict: apply refuses, nothing moves.
+    let doc = op.json(&["plan", "--state", state, "--resolve", PIN], 0);
+    assert!(
+        doc["conflicts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["code"] == "number-routed-elsewhere"),
+        "{}",
+        doc["conflicts"]
+    );
+    let refused = op.run(&["apply", "--state", state, "--resolve", PIN, "--yes"]);
+    assert_eq!(refused.status.code(), Some(1), "{}", text(&refused));
+    assert_eq!(
+        client.numbers().get(NUMBER).await.unwrap().trunk_id(),
+        Some(other.clone())
+    );
+
+    // With it the number moves, and the state file keeps where it was.
+    op.ok(
+        &[
+            "apply",
+            "--state",
+            state,
+            "--resolve",
+            PIN,
+            "--take-over",
+            "--yes",
+        ],
+        0,
+    );
+    let saved: Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join(state)).unwrap()).unwrap();
+    let text_state = saved.to_string();
+    assert!(
+        text_state.contains("previous_routes") && text_state.contains(other.as_str()),
+        "the state file keeps the previous route: {text_state}"
+    );
+    assert_ne!(
+        client.numbers().get(NUMBER).await.unwrap().trunk_id(),
+        Some(other.clone())
+    );
+    confirm_each(&op, state);
+
+    // Teardown routes the number back to the trunk it came from.
+    op.ok(&["teardown", "--state", state, "--yes"], 0);
+    assert_eq!(
+        client.numbers().get(NUMBER).await.unwrap().trunk_id(),
+        Some(other),
+        "teardown restored the previous route"
+    );
+}

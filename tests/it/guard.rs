@@ -62,6 +62,7 @@ pub(crate) fn invite(number: &str, branch: &str, transport: &str) -> String {
          To: <sip:{number}@sbc.example.net>\r\n\
          Call-ID: {branch}@127.0.0.1\r\n\
          CSeq: 314159 INVITE\r\n\
+         Contact: <sip:+12025550199@127.0.0.1:5999>\r\n\
          Content-Type: application/sdp\r\n\
          Content-Length: {}\r\n\r\n{SDP}",
         SDP.len()

@@ -30,7 +30,7 @@ async fn setup() -> (Sandbox, interconnect_core::Interconnect) {
 }
 
 /// A foreign inbound trunk (with its own URI) that numbers can be routed to.
-async fn foreign_inbound(client: &PlivoClient) -> plivo_client::TrunkId {
+pub(crate) async fn foreign_inbound(client: &PlivoClient) -> plivo_client::TrunkId {
     let uri = client
         .uris()
         .create(&CreateUri::new("pbx.other.example:5060").name("other-pbx"))

@@ -614,7 +614,7 @@ mod props {
 
         #[test]
         fn numbers_and_addresses_of_the_right_shape_parse(
-            e164 in "\\+[1-9][0-9]{1,14}",
+            e164 in "\\+1[2-9][0-9]{9}|\\+44[0-9]{10}|\\+55[0-9]{10,11}",
             host in "[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?(\\.[a-z]([a-z0-9-]{0,10}[a-z0-9])?){1,3}",
             port in 1u16..,
         ) {
