@@ -430,7 +430,8 @@ impl<'c> Numbers<'c> {
             ..UpdateNumber::default()
         };
         self.client
-            .send_json(&ApiRequest::post(item_path(number)?, &body)?)
+            // Setting `app_id` to the same trunk twice is the same as once: retried like a GET.
+            .send_json(&ApiRequest::post(item_path(number)?, &body)?.idempotent())
             .await
     }
 

@@ -418,3 +418,89 @@ async fn create_answer_without_an_id_is_a_decode_error_and_numeric_ids_stay_exac
         .unwrap();
     assert_eq!(created.id.as_str(), "42741122632602585");
 }
+
+#[tokio::test]
+async fn a_429_storm_is_waited_out_up_to_the_total_wait_not_a_fixed_attempt_count() {
+    // Twelve 429s in a row, each asking for 4 s: far more than max_retries (2), within the
+    // default 60 s total wait. The injected sleeper records the waits; nothing really sleeps.
+    let server = server().await;
+    on("GET", TRUNK)
+        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "4"))
+        .up_to_n_times(12)
+        .expect(12)
+        .mount(&server)
+        .await;
+    on("GET", TRUNK)
+        .respond_with(ResponseTemplate::new(200).set_body_json(trunk_body()))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let (client, sleeper) = client_for(&server);
+    client.trunks().get(&trunk_id()).await.unwrap();
+    assert_eq!(sleeper.delays(), vec![Duration::from_secs(4); 12]);
+}
+
+#[tokio::test]
+async fn a_429_storm_longer_than_the_total_wait_gives_up_with_the_429() {
+    let server = server().await;
+    on("GET", TRUNK)
+        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "4"))
+        .mount(&server)
+        .await;
+    let sleeper = RecordingSleeper::default();
+    let client = PlivoClient::builder()
+        .auth_id(AUTH_ID)
+        .auth_token(TOKEN)
+        .base_url(server.uri())
+        .retry(test_policy(&sleeper).max_total_wait(Duration::from_secs(20)))
+        .build()
+        .unwrap();
+    let err = client.trunks().get(&trunk_id()).await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(429));
+    // 5 waits of 4 s fill the 20 s budget; the next one would pass it.
+    assert_eq!(sleeper.delays(), vec![Duration::from_secs(4); 5]);
+}
+
+#[tokio::test]
+async fn delete_500_is_retried() {
+    let server = server().await;
+    on("DELETE", TRUNK)
+        .respond_with(ResponseTemplate::new(500).set_body_json(json!({"error": "internal"})))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    on("DELETE", TRUNK)
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let (client, sleeper) = client_for(&server);
+    client.trunks().delete(&trunk_id()).await.unwrap();
+    assert_eq!(sleeper.delays().len(), 1);
+}
+
+#[tokio::test]
+async fn the_number_attach_is_idempotent_and_retried_on_503() {
+    let server = server().await;
+    on("POST", "Number/14155550123/")
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    on("POST", "Number/14155550123/")
+        .respond_with(
+            ResponseTemplate::new(202).set_body_json(json!({"api_id": "a1", "message": "changed"})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let (client, sleeper) = client_for(&server);
+    client
+        .numbers()
+        .attach_to_inbound_trunk("+14155550123", &trunk_id())
+        .await
+        .unwrap();
+    assert_eq!(sleeper.delays().len(), 1);
+}
