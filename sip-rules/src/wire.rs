@@ -142,13 +142,12 @@ pub(crate) fn method(line: &[u8]) -> Option<&[u8]> {
     (!method.is_empty() && method.iter().all(|&b| is_token(b))).then_some(method)
 }
 
-/// Splits a header value at its first comma outside quotes and angle brackets: the first
-/// element and the rest after the comma (`None` when there is a single element).
-pub(crate) fn first_element(value: &[u8]) -> (&[u8], Option<&[u8]>) {
+/// The bytes of `value` outside quoted strings (RFC 3261 `quoted-string`, `\\` escapes included),
+/// with their offsets; the quotes themselves are left out.
+fn unquoted(value: &[u8]) -> impl Iterator<Item = (usize, u8)> + '_ {
     let mut quoted = false;
     let mut escaped = false;
-    let mut angle = false;
-    for (i, &b) in value.iter().enumerate() {
+    value.iter().enumerate().filter_map(move |(i, &b)| {
         if quoted {
             match (escaped, b) {
                 (true, _) => escaped = false,
@@ -156,10 +155,22 @@ pub(crate) fn first_element(value: &[u8]) -> (&[u8], Option<&[u8]>) {
                 (false, b'"') => quoted = false,
                 _ => {}
             }
-            continue;
+            None
+        } else if b == b'"' {
+            quoted = true;
+            None
+        } else {
+            Some((i, b))
         }
+    })
+}
+
+/// Splits a header value at its first comma outside quotes and angle brackets: the first
+/// element and the rest after the comma (`None` when there is a single element).
+pub(crate) fn first_element(value: &[u8]) -> (&[u8], Option<&[u8]>) {
+    let mut angle = false;
+    for (i, b) in unquoted(value) {
         match b {
-            b'"' => quoted = true,
             b'<' => angle = true,
             b'>' => angle = false,
             b',' if !angle => {
@@ -176,20 +187,8 @@ pub(crate) fn first_element(value: &[u8]) -> (&[u8], Option<&[u8]>) {
 /// The header parameters of a name-addr or addr-spec value (`From`, `To`): what follows the
 /// closing `>`, or, without angle brackets, what follows the first `;` (RFC 3261 §20.10).
 pub(crate) fn header_params(value: &[u8]) -> &[u8] {
-    let mut quoted = false;
-    let mut escaped = false;
-    for (i, &b) in value.iter().enumerate() {
-        if quoted {
-            match (escaped, b) {
-                (true, _) => escaped = false,
-                (false, b'\\') => escaped = true,
-                (false, b'"') => quoted = false,
-                _ => {}
-            }
-            continue;
-        }
+    for (i, b) in unquoted(value) {
         match b {
-            b'"' => quoted = true,
             b'<' => {
                 let rest = value.get(i..).unwrap_or_default();
                 return match find(rest, b'>') {
