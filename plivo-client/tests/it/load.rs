@@ -1,5 +1,6 @@
 //! Rate limiting measured from the server's side: no sliding window ever holds more requests than
-//! the budget, with many requests in flight, and the run finishes near the ceiling.
+//! the budget, with many requests in flight. How fast the budget is used is measured by a
+//! benchmark, and the limiter's timing by unit tests on tokio's paused clock (`ratelimit.rs`).
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -84,13 +85,17 @@ async fn run(requests: usize, concurrency: usize, limit: RateLimit) -> Report {
     }
 }
 
-/// The same property with a small window (30 per 0.5 s): fast enough to run every time.
+/// No window of the server's arrivals holds more requests than the budget, with many requests
+/// in flight through one client and its clones. This holds exactly, not statistically: a slot
+/// returns one window after its response arrived, so two arrivals on one slot are at least a
+/// window apart. A 100 ms window keeps the test short; the 1,000-request run at Plivo's real
+/// budget is a benchmark (`cargo bench -p interconnect-core --bench bulk`), not a test.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn small_window_is_never_exceeded_server_side() {
-    let limit = RateLimit::new(30, Duration::from_millis(500)).unwrap();
+async fn the_window_is_never_exceeded_server_side() {
+    let limit = RateLimit::new(30, Duration::from_millis(100)).unwrap();
     let r = run(120, 40, limit).await;
     eprintln!(
-        "fast load: {} requests in {:?}, max {} in any {:?} window",
+        "load: {} requests in {:?}, max {} in any {:?} window",
         r.total,
         r.elapsed,
         r.max_window,
@@ -98,26 +103,4 @@ async fn small_window_is_never_exceeded_server_side() {
     );
     assert_eq!(r.total, 120);
     assert!(r.max_window <= 30, "window held {}", r.max_window);
-    // 120 requests need 3 window turns at least; near the ceiling means not much more.
-    assert!(r.elapsed >= Duration::from_millis(1500), "{:?}", r.elapsed);
-    assert!(r.elapsed < Duration::from_millis(3500), "{:?}", r.elapsed);
-    assert!(r.max_window >= 25, "the budget was used: {}", r.max_window);
-}
-
-/// Plivo's real budget: 1,000 requests through one client (and its clones) with 64 in flight stay
-/// within 300 per any 5 s window as the server sees them. Takes about 15 s of real time.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn plivo_budget_300_per_5s_holds_for_1000_requests() {
-    let limit = RateLimit::plivo_default();
-    let r = run(1000, 64, limit).await;
-    let overall = f64::from(u32::try_from(r.total).unwrap()) / r.elapsed.as_secs_f64();
-    eprintln!(
-        "plivo load: {} requests in {:.2?} ({overall:.1} req/s overall), max {} in any 5 s window",
-        r.total, r.elapsed, r.max_window
-    );
-    assert_eq!(r.total, 1000);
-    assert!(r.max_window <= 300, "window held {}", r.max_window);
-    assert!(r.max_window >= 290, "the budget was used: {}", r.max_window);
-    assert!(r.elapsed >= Duration::from_secs(15), "{:?}", r.elapsed);
-    assert!(r.elapsed < Duration::from_secs(19), "{:?}", r.elapsed);
 }
