@@ -34,7 +34,10 @@ pub struct CheckInviteArgs {
 }
 
 fn usage(message: &str) -> ExitCode {
-    println!("{}", json!({"verdict": "error", "error": message}));
+    crate::output::stdout(format_args!(
+        "{}\n",
+        json!({"verdict": "error", "error": message})
+    ));
     ExitCode::from(2)
 }
 
@@ -91,8 +94,8 @@ pub fn run(args: &CheckInviteArgs) -> ExitCode {
                 .codecs()
                 .map(|c| json!({"pt": c.payload_type, "encoding": c.encoding, "clock_rate": c.clock_rate}))
                 .collect();
-            println!(
-                "{}",
+            crate::output::stdout(format_args!(
+                "{}\n",
                 json!({
                     "verdict": "accept",
                     "method": call.method(),
@@ -104,21 +107,21 @@ pub fn run(args: &CheckInviteArgs) -> ExitCode {
                     "audio_address": call.audio_address(),
                     "audio_port": call.audio_port(),
                 })
-            );
+            ));
             ExitCode::SUCCESS
         }
         Ok(Status::Partial) => {
-            println!(
-                "{}",
+            crate::output::stdout(format_args!(
+                "{}\n",
                 json!({"verdict": "reject", "status": 400, "reason": "incomplete message"})
-            );
+            ));
             ExitCode::from(1)
         }
         Err(r) => {
-            println!(
-                "{}",
+            crate::output::stdout(format_args!(
+                "{}\n",
                 json!({"verdict": "reject", "status": r.status(), "reason": r.reason()})
-            );
+            ));
             ExitCode::from(1)
         }
     }

@@ -810,11 +810,13 @@ pub fn checklist(global: &Global, a: &crate::ChecklistArgs) -> Result<Code, CliE
             "state_file": state.display().to_string(),
             "checklist": checklist.render_json(),
         })),
-        (false, crate::ChecklistFormat::Json) => println!(
-            "{}",
+        (false, crate::ChecklistFormat::Json) => crate::output::stdout(format_args!(
+            "{}\n",
             serde_json::to_string_pretty(&checklist.render_json())?
-        ),
-        (false, crate::ChecklistFormat::Markdown) => print!("{}", checklist.render_markdown()),
+        )),
+        (false, crate::ChecklistFormat::Markdown) => {
+            crate::output::stdout(format_args!("{}", checklist.render_markdown()));
+        }
     }
     Ok(Code::Ok)
 }

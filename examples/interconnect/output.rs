@@ -2,7 +2,7 @@
 //! logs on stderr, progress bars only on a terminal.
 
 use std::collections::BTreeSet;
-use std::io::IsTerminal as _;
+use std::io::{IsTerminal as _, Write as _};
 use std::sync::Arc;
 
 use indicatif::{ProgressBar, ProgressStyle};
@@ -25,7 +25,7 @@ impl Out {
         if self.json {
             eprintln!("{}", text.as_ref());
         } else {
-            println!("{}", text.as_ref());
+            stdout(format_args!("{}\n", text.as_ref()));
         }
     }
 
@@ -39,12 +39,22 @@ impl Out {
     /// The JSON document (only in JSON mode).
     pub fn document(self, doc: &serde_json::Value) {
         if self.json {
-            println!(
-                "{}",
+            stdout(format_args!(
+                "{}\n",
                 serde_json::to_string_pretty(doc).unwrap_or_else(|_| doc.to_string())
-            );
+            ));
         }
     }
+}
+
+/// Writes to standard output. A reader that went away (`interconnect plan | head`) is not an
+/// error of the command: the rest of the output is dropped and the command runs to its end (an
+/// `apply` must not stop half-way because its output is no longer read), where `println!` would
+/// panic.
+pub fn stdout(text: std::fmt::Arguments<'_>) {
+    let mut out = std::io::stdout().lock();
+    // Any other write error (a full disk) is likewise not a reason to stop a running apply.
+    let _ = out.write_fmt(text).and_then(|()| out.flush());
 }
 
 /// Installs the log subscriber: `RUST_LOG` when set (tracing-subscriber's `EnvFilter` syntax),

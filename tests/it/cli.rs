@@ -458,6 +458,34 @@ fn the_offline_demo_runs_with_no_arguments() {
     assert_eq!(doc["teardown"]["nothing_left"], true);
 }
 
+/// `interconnect | head -2`: the reader goes away after two lines; the demo still runs to its
+/// end (its teardown included) and exits 0, with no panic from writing to the closed pipe.
+#[test]
+fn a_reader_that_goes_away_does_not_stop_the_run() {
+    use std::io::{BufRead as _, BufReader};
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(binary())
+        .current_dir(dir.path())
+        .env_remove("PLIVO_AUTH_ID")
+        .env_remove("PLIVO_AUTH_TOKEN")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    assert!(
+        first.starts_with("Plivo: the built-in offline sandbox"),
+        "{first}"
+    );
+    drop(lines); // the pipe's read end closes: every later write gets EPIPE
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+}
+
 #[test]
 fn presets_older_than_90_days_are_a_plan_warning() {
     let dir = tempfile::tempdir().unwrap();
