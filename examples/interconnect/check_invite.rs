@@ -34,7 +34,7 @@ pub struct CheckInviteArgs {
 }
 
 fn usage(message: &str) -> ExitCode {
-    crate::output::stdout(format_args!(
+    emit(format_args!(
         "{}\n",
         json!({"verdict": "error", "error": message})
     ));
@@ -42,6 +42,14 @@ fn usage(message: &str) -> ExitCode {
 }
 
 /// Checks the message and prints one line of JSON: exit 0 accept, 1 reject, 2 usage or I/O error.
+/// Writes the verdict line; a reader that went away is not a reason to panic (the exit code
+/// still carries the verdict). This file is also the `check_invite` example, which has no
+/// `output` module, hence its own three lines.
+fn emit(line: std::fmt::Arguments<'_>) {
+    use std::io::Write as _;
+    let _ = std::io::stdout().lock().write_fmt(line);
+}
+
 pub fn run(args: &CheckInviteArgs) -> ExitCode {
     let source = match (args.source, args.source_any) {
         (Some(ip), _) => ip,
@@ -94,7 +102,7 @@ pub fn run(args: &CheckInviteArgs) -> ExitCode {
                 .codecs()
                 .map(|c| json!({"pt": c.payload_type, "encoding": c.encoding, "clock_rate": c.clock_rate}))
                 .collect();
-            crate::output::stdout(format_args!(
+            emit(format_args!(
                 "{}\n",
                 json!({
                     "verdict": "accept",
@@ -111,14 +119,14 @@ pub fn run(args: &CheckInviteArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Ok(Status::Partial) => {
-            crate::output::stdout(format_args!(
+            emit(format_args!(
                 "{}\n",
                 json!({"verdict": "reject", "status": 400, "reason": "incomplete message"})
             ));
             ExitCode::from(1)
         }
         Err(r) => {
-            crate::output::stdout(format_args!(
+            emit(format_args!(
                 "{}\n",
                 json!({"verdict": "reject", "status": r.status(), "reason": r.reason()})
             ));
