@@ -284,6 +284,136 @@ impl fmt::Display for E164Fault {
 
 impl core::error::Error for E164Fault {}
 
+/// A number that passed the rule, `+` and its digits stored inline: `Copy`, 18 bytes of digits
+/// and length plus its country calling code, no allocation.
+///
+/// Every crate's owned number type is built on this one, so a number that exists as a value
+/// has been checked once, by [`check`], and converts between the crates without a second check.
+/// Numbers order as their text does (`"+1415…" < "+44…"`), which is the order
+/// [`Numbers::from_sorted`](crate::Numbers::from_sorted) searches.
+///
+/// ```
+/// use sip_rules::e164::{E164Fault, Number};
+///
+/// let n = Number::parse("+442079460000")?;
+/// assert_eq!((n.as_str(), n.digits(), n.country_calling_code().code()), ("+442079460000", "442079460000", 44));
+/// assert_eq!(n.national_number(), "2079460000");
+/// assert!(matches!(Number::parse("+12345"), Err(E164Fault::NationalLength { len: 4, .. })));
+/// # Ok::<(), E164Fault>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Number {
+    /// `+` and up to [`MAX_DIGITS`] digits; bytes past `len` are zero.
+    bytes: [u8; MAX_DIGITS + 1],
+    len: u8,
+    code: CountryCallingCode,
+}
+
+impl Number {
+    /// Checks `number` by the rule ([`check`]) and keeps it.
+    ///
+    /// # Errors
+    /// The first rule `number` breaks ([`E164Fault`]).
+    pub const fn parse(number: &str) -> Result<Self, E164Fault> {
+        Self::parse_bytes(number.as_bytes())
+    }
+
+    /// [`Number::parse`] on bytes.
+    ///
+    /// # Errors
+    /// The first rule `number` breaks ([`E164Fault`]).
+    pub const fn parse_bytes(number: &[u8]) -> Result<Self, E164Fault> {
+        let code = match check(number) {
+            Ok(code) => code,
+            Err(fault) => return Err(fault),
+        };
+        let mut bytes = [0; MAX_DIGITS + 1];
+        let mut i = 0;
+        // `check` bounds the length: `+` and at most MAX_DIGITS digits.
+        while i < number.len() && i < bytes.len() {
+            bytes[i] = number[i];
+            i += 1;
+        }
+        #[allow(clippy::cast_possible_truncation)] // at most 16
+        let len = i as u8;
+        Ok(Self { bytes, len, code })
+    }
+
+    /// `+` and the digits.
+    pub const fn as_bytes(&self) -> &[u8] {
+        self.bytes.split_at(self.len as usize).0
+    }
+
+    /// `+` and the digits.
+    pub const fn as_str(&self) -> &str {
+        match core::str::from_utf8(self.as_bytes()) {
+            Ok(s) => s,
+            // ASCII by construction.
+            Err(_) => "",
+        }
+    }
+
+    /// The digits without `+` (the form Plivo puts in URL paths).
+    pub const fn digits(&self) -> &str {
+        match self.as_str().split_at_checked(1) {
+            Some((_, digits)) => digits,
+            None => "",
+        }
+    }
+
+    /// The country calling code the number starts with.
+    pub const fn country_calling_code(&self) -> CountryCallingCode {
+        self.code
+    }
+
+    /// The digits after the country calling code (the national significant number).
+    pub const fn national_number(&self) -> &str {
+        match self.digits().split_at_checked(self.code.len()) {
+            Some((_, national)) => national,
+            None => "",
+        }
+    }
+}
+
+impl PartialOrd for Number {
+    fn partial_cmp(&self, other: &Self) -> Option<core::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Number {
+    /// The order of the text.
+    fn cmp(&self, other: &Self) -> core::cmp::Ordering {
+        self.as_bytes().cmp(other.as_bytes())
+    }
+}
+
+impl fmt::Debug for Number {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Number").field(&self.as_str()).finish()
+    }
+}
+
+impl fmt::Display for Number {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl AsRef<str> for Number {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl core::str::FromStr for Number {
+    type Err = E164Fault;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s)
+    }
+}
+
 /// Whether `number` is `+` and an E.164 number (see the module documentation).
 pub const fn is_e164(number: &[u8]) -> bool {
     match number.split_first() {

@@ -149,11 +149,18 @@ impl fmt::Display for NumbersError {
 
 impl core::error::Error for NumbersError {}
 
-/// A sorted, duplicate-free list of E.164 numbers (`"+14155550123"`), searched by binary
-/// search without allocation.
+/// A sorted list of E.164 numbers (`"+14155550123"`), searched by binary search without
+/// allocation: borrowed strings checked by [`Numbers::new`], or checked
+/// [`Number`](crate::e164::Number)s taken as they are by [`Numbers::from_sorted`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Numbers<'p> {
-    list: &'p [&'p str],
+    list: List<'p>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum List<'p> {
+    Strs(&'p [&'p str]),
+    Checked(&'p [crate::e164::Number]),
 }
 
 /// Byte-wise ordering usable in `const` context.
@@ -208,12 +215,51 @@ impl<'p> Numbers<'p> {
             rest = r;
             i += 1;
         }
-        Ok(Self { list })
+        Ok(Self {
+            list: List::Strs(list),
+        })
     }
 
-    /// The numbers.
-    pub const fn as_slice(&self) -> &'p [&'p str] {
-        self.list
+    /// Numbers that are E.164 by type, in ascending order (as `sort()` leaves them; duplicates
+    /// are harmless). Nothing is checked and nothing can fail: like
+    /// [`slice::binary_search`], a list out of order makes [`Numbers::contains`] miss entries.
+    ///
+    /// ```
+    /// use sip_rules::{Numbers, e164::Number};
+    /// let mut dids = ["+14155550123", "+14155550100"].map(|n| Number::parse(n).unwrap());
+    /// dids.sort();
+    /// let numbers = Numbers::from_sorted(&dids);
+    /// assert!(numbers.contains("+14155550123") && numbers.contains("14155550100"));
+    /// assert_eq!(numbers.len(), 2);
+    /// ```
+    pub const fn from_sorted(list: &'p [crate::e164::Number]) -> Self {
+        Self {
+            list: List::Checked(list),
+        }
+    }
+
+    /// How many numbers the list holds.
+    pub const fn len(&self) -> usize {
+        match self.list {
+            List::Strs(l) => l.len(),
+            List::Checked(l) => l.len(),
+        }
+    }
+
+    /// Whether the list is empty.
+    pub const fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The numbers, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &'p str> + 'p {
+        let (strs, checked): (&'p [&'p str], &'p [crate::e164::Number]) = match self.list {
+            List::Strs(l) => (l, &[]),
+            List::Checked(l) => (&[], l),
+        };
+        strs.iter()
+            .copied()
+            .chain(checked.iter().map(crate::e164::Number::as_str))
     }
 
     /// Whether `number` (with or without its `+`) is in the list.
@@ -228,24 +274,29 @@ impl<'p> Numbers<'p> {
         // its length as two overlapping big-endian words (see `plus_words`) instead of a
         // slice comparison; entries of other lengths are compared as slices.
         let key = plus_words(number);
-        let order = |n: &str| {
-            let n = n.as_bytes();
-            match (key, plus_words(n)) {
-                (Some(key), Some(entry)) if n.len() == number.len() => entry.cmp(&key),
-                _ => n.get(1..).unwrap_or_default().cmp(digits),
-            }
+        let order = |n: &[u8]| match (key, plus_words(n)) {
+            (Some(key), Some(entry)) if n.len() == number.len() => entry.cmp(&key),
+            _ => n.get(1..).unwrap_or_default().cmp(digits),
         };
-        // The binary search of `binary_search_by`, its last probe the only equality test.
-        let mut rest = self.list;
-        while let [_, _, ..] = rest {
-            let (low, high) = rest.split_at(rest.len() / 2);
-            rest = match high.first() {
-                Some(mid) if order(mid) != Ordering::Greater => high,
-                _ => low,
-            };
+        match self.list {
+            List::Strs(l) => search(l, |n| order(n.as_bytes())),
+            List::Checked(l) => search(l, |n| order(n.as_bytes())),
         }
-        rest.first().is_some_and(|n| order(n) == Ordering::Equal)
     }
+}
+
+/// The binary search of `binary_search_by`, its last probe the only equality test.
+#[inline]
+fn search<T>(list: &[T], order: impl Fn(&T) -> Ordering) -> bool {
+    let mut rest = list;
+    while let [_, _, ..] = rest {
+        let (low, high) = rest.split_at(rest.len() / 2);
+        rest = match high.first() {
+            Some(mid) if order(mid) != Ordering::Greater => high,
+            _ => low,
+        };
+    }
+    rest.first().is_some_and(|n| order(n) == Ordering::Equal)
 }
 
 /// The rules an INVITE is checked against, in the order of [`Policy::check`].
@@ -516,7 +567,8 @@ mod numbers_tests {
     /// The slice comparison the word comparison of `contains_bytes` must agree with.
     fn contains_sliced(list: &Numbers<'_>, number: &[u8]) -> bool {
         let digits = number.strip_prefix(b"+").unwrap_or(number);
-        list.as_slice()
+        list.iter()
+            .collect::<Vec<_>>()
             .binary_search_by(|n| n.as_bytes().get(1..).unwrap_or_default().cmp(digits))
             .is_ok()
     }
@@ -538,6 +590,10 @@ mod numbers_tests {
             owned.dedup();
             let list: Vec<&str> = owned.iter().map(String::as_str).collect();
             let numbers = Numbers::new(&list).unwrap();
+            let typed: Vec<crate::e164::Number> =
+                list.iter().map(|n| crate::e164::Number::parse(n).unwrap()).collect();
+            let checked = Numbers::from_sorted(&typed);
+            prop_assert!(checked.iter().eq(numbers.iter()));
             let mut probes = std::vec![probe.clone()];
             if !owned.is_empty() {
                 let base = owned[pick.index(owned.len())].clone();
@@ -552,6 +608,7 @@ mod numbers_tests {
             }
             for p in &probes {
                 prop_assert_eq!(numbers.contains_bytes(p.as_bytes()), contains_sliced(&numbers, p.as_bytes()), "{}", p);
+                prop_assert_eq!(checked.contains_bytes(p.as_bytes()), numbers.contains_bytes(p.as_bytes()), "{}", p);
             }
         }
     }
