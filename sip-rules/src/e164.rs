@@ -4,7 +4,7 @@
 //! A number is E.164 when it is `+` and digits, the first digit 1-9, the leading digits an
 //! assigned ITU country calling code, and the digits after that code (the national significant
 //! number, NSN) of a length the code's numbering plan allows: exactly 10 after `+1` (NANP), 9
-//! after `+33`, 5 to 13 after `+49`, and so on, never more than 15 digits in all. Short codes
+//! after `+33`, 4 to 13 after `+49`, and so on, never more than 15 digits in all. Short codes
 //! (`+12345`) and numbers of unassigned codes (`+2101234567`) are not E.164.
 //!
 //! Everything here is `const fn` over bytes, allocation-free and panic-free: [`is_e164`] and
@@ -26,22 +26,41 @@
 //!
 //! # Provenance of the table
 //!
-//! [`COUNTRY_CALLING_CODES`] transcribes the assignments of ITU-T Recommendation E.164 and its
-//! "List of ITU-T Recommendation E.164 assigned country codes" (Annex to the ITU Operational
-//! Bulletin; position as of the 2020s, including +383 for Kosovo and +997 for Kazakhstan). Spare
-//! and withdrawn codes (for example +210, +28x, +388, +684, +969) are absent, so a number that
-//! starts with them is rejected. Regions are ISO 3166-1 alpha-2 codes; a code shared by several
-//! territories lists all of them, main territory first. `XK` (Kosovo) is the user-assigned code
-//! in common use. Global services (+800, +808, +870, +878, +881, +882, +883, +888, +979, +991)
-//! have no region.
+//! The codes are the ITU-T E.164 assignments ("List of ITU-T Recommendation E.164 assigned
+//! country codes", Annex to the ITU Operational Bulletin). Spare and withdrawn codes (for
+//! example +210, +28x, +388, +684, +969) are absent, so a number that starts with them is
+//! rejected. Regions are ISO 3166-1 alpha-2 codes (plus the exceptionally reserved `AC` and
+//! `TA`, and the user-assigned `XK`), main territory first; global services have none.
 //!
-//! The national lengths are the minimum and maximum NSN lengths the administrations notify to
-//! the ITU for their national numbering plans (ITU-T E.164 clause 6 and the "National Numbering
-//! Plans" communications published with the Operational Bulletin), widened where a plan is in
-//! transition (Benin and Côte d'Ivoire moving to 10 digits, Chile to 9) so that both the old and
-//! the new length are accepted; the global services take the lengths of their ITU-T E.164
-//! assignments (+800 and +808: 8 digits, ITU-T E.152/E.169). A code of the table never allows
-//! more than 15 digits in all (a test checks it).
+//! The national lengths come from the metadata of Google's libphonenumber
+//! (`resources/PhoneNumberMetadata.xml`), read in its compact libphonenumber-js form
+//! `metadata.min.json` (metadata format version 4), as bundled in
+//! `iamstevendao/vue-tel-input` `dist/vue-tel-input.common.js` at commit
+//! `66ccd7ec8d4b67ad31a6f548f919fe5a1175f0eb`. For each territory that file lists the
+//! possible national lengths of its general description, which libphonenumber's build computes
+//! as the union over every number type (fixed line, mobile, toll free, premium rate, shared
+//! cost, VoIP, personal, pager, UAN, voicemail); the `nonGeographic` section gives the same
+//! for the global services. A row's minimum and maximum are taken over all territories sharing
+//! the code (`country_calling_codes`: +1 the NANP territories, +7 RU and KZ, +44 GB, GG, IM and
+//! JE, +61 AU, CC and CX, ...).
+//!
+//! Where the table deviates from that range, on purpose:
+//! - +1 is exactly 10: the dataset also lists 7 for Canada (the `310` short numbers), which are
+//!   not E.164.
+//! - Capped at 15 digits in all (ITU-T E.164 clause 6.1; a test checks it): +49 lists up to 15
+//!   national digits (kept 4 to 13), +81 up to 17 (8 to 13), +82 up to 14 (5 to 13), +234 up to
+//!   14 (7 to 12).
+//! - +41 and +420 list only 9, but their national patterns also take longer numbers
+//!   (`8\d{11}`, `9\d{8,11}`); the table keeps 9 to 12 for both.
+//! - +229 (Benin) lists only 8; Benin moved to 10 digits (a `01` prefix) in November 2024, after
+//!   this dataset, so both 8 and 10 are accepted while the plan is in transition.
+//! - Codes the dataset does not cover keep their earlier values, not checked against a
+//!   source: +379 (Vatican, 6 to 10), +991 (ITU trial service, 9), +997 (Kazakhstan, 9 to 10).
+//! - Regions the dataset lists under no code but the ITU assigns to a row are kept: `PN` (+64),
+//!   `GS` (+500), `AQ` (+672).
+//!
+//! The rows were last compared with the dataset on 2026-12-02; 82 rows changed then (lengths of
+//! 81, the regions of +247 `SH` to `AC` and of +290 gaining `TA`, and the region order of +61).
 
 use core::fmt;
 
@@ -586,71 +605,71 @@ pub const COUNTRY_CALLING_CODES: &[CountryCallingCode] = &[
         10,
         10,
     ),
-    cc(7, &["RU", "KZ"], 10, 10),
-    cc(20, &["EG"], 7, 10),
-    cc(27, &["ZA"], 9, 9),
-    cc(30, &["GR"], 10, 10),
-    cc(31, &["NL"], 7, 10),
+    cc(7, &["RU", "KZ"], 10, 14),
+    cc(20, &["EG"], 8, 10),
+    cc(27, &["ZA"], 5, 10),
+    cc(30, &["GR"], 10, 12),
+    cc(31, &["NL"], 5, 11),
     cc(32, &["BE"], 8, 9),
     cc(33, &["FR"], 9, 9),
     cc(34, &["ES"], 9, 9),
     cc(36, &["HU"], 8, 9),
     cc(39, &["IT", "VA"], 6, 11),
-    cc(40, &["RO"], 9, 9),
+    cc(40, &["RO"], 6, 9),
     cc(41, &["CH"], 9, 12),
     cc(43, &["AT"], 4, 13),
     cc(44, &["GB", "GG", "IM", "JE"], 7, 10),
     cc(45, &["DK"], 8, 8),
-    cc(46, &["SE"], 7, 13),
+    cc(46, &["SE"], 6, 10),
     cc(47, &["NO", "SJ"], 5, 8),
-    cc(48, &["PL"], 9, 9),
-    cc(49, &["DE"], 5, 13),
+    cc(48, &["PL"], 6, 10),
+    cc(49, &["DE"], 4, 13),
     cc(51, &["PE"], 8, 9),
-    cc(52, &["MX"], 10, 10),
-    cc(53, &["CU"], 6, 8),
+    cc(52, &["MX"], 10, 11),
+    cc(53, &["CU"], 6, 10),
     cc(54, &["AR"], 10, 11),
-    cc(55, &["BR"], 10, 11),
-    cc(56, &["CL"], 8, 9),
-    cc(57, &["CO"], 8, 10),
+    cc(55, &["BR"], 8, 11),
+    cc(56, &["CL"], 9, 11),
+    cc(57, &["CO"], 10, 11),
     cc(58, &["VE"], 10, 10),
     cc(60, &["MY"], 8, 10),
-    cc(61, &["AU", "CX", "CC"], 6, 10),
-    cc(62, &["ID"], 7, 12),
-    cc(63, &["PH"], 8, 10),
-    cc(64, &["NZ", "PN"], 8, 10),
-    cc(65, &["SG"], 8, 8),
-    cc(66, &["TH"], 8, 9),
-    cc(81, &["JP"], 9, 10),
-    cc(82, &["KR"], 7, 10),
-    cc(84, &["VN"], 9, 10),
+    cc(61, &["AU", "CC", "CX"], 5, 12),
+    cc(62, &["ID"], 7, 13),
+    cc(63, &["PH"], 6, 13),
+    cc(64, &["NZ", "PN"], 5, 10),
+    cc(65, &["SG"], 8, 11),
+    cc(66, &["TH"], 8, 13),
+    cc(81, &["JP"], 8, 13),
+    cc(82, &["KR"], 5, 13),
+    cc(84, &["VN"], 7, 10),
     cc(86, &["CN"], 7, 12),
-    cc(90, &["TR"], 10, 10),
-    cc(91, &["IN"], 10, 10),
-    cc(92, &["PK"], 8, 11),
+    cc(90, &["TR"], 7, 13),
+    cc(91, &["IN"], 8, 13),
+    cc(92, &["PK"], 8, 12),
     cc(93, &["AF"], 9, 9),
     cc(94, &["LK"], 9, 9),
     cc(95, &["MM"], 6, 10),
-    cc(98, &["IR"], 8, 10),
+    cc(98, &["IR"], 4, 10),
     cc(211, &["SS"], 9, 9),
     cc(212, &["MA", "EH"], 9, 9),
     cc(213, &["DZ"], 8, 9),
     cc(216, &["TN"], 8, 8),
-    cc(218, &["LY"], 8, 9),
+    cc(218, &["LY"], 9, 9),
     cc(220, &["GM"], 7, 7),
     cc(221, &["SN"], 9, 9),
     cc(222, &["MR"], 8, 8),
     cc(223, &["ML"], 8, 8),
     cc(224, &["GN"], 8, 9),
-    cc(225, &["CI"], 8, 10),
+    cc(225, &["CI"], 10, 10),
     cc(226, &["BF"], 8, 8),
     cc(227, &["NE"], 8, 8),
     cc(228, &["TG"], 8, 8),
     cc(229, &["BJ"], 8, 10),
-    cc(230, &["MU"], 7, 8),
+    cc(230, &["MU"], 7, 10),
     cc(231, &["LR"], 7, 9),
     cc(232, &["SL"], 8, 8),
-    cc(233, &["GH"], 9, 9),
-    cc(234, &["NG"], 7, 10),
+    cc(233, &["GH"], 8, 9),
+    cc(234, &["NG"], 7, 12),
     cc(235, &["TD"], 8, 8),
     cc(236, &["CF"], 8, 8),
     cc(237, &["CM"], 8, 9),
@@ -663,10 +682,10 @@ pub const COUNTRY_CALLING_CODES: &[CountryCallingCode] = &[
     cc(244, &["AO"], 9, 9),
     cc(245, &["GW"], 7, 9),
     cc(246, &["IO"], 7, 7),
-    cc(247, &["SH"], 4, 5),
+    cc(247, &["AC"], 5, 6),
     cc(248, &["SC"], 7, 7),
     cc(249, &["SD"], 9, 9),
-    cc(250, &["RW"], 9, 9),
+    cc(250, &["RW"], 8, 9),
     cc(251, &["ET"], 9, 9),
     cc(252, &["SO"], 6, 9),
     cc(253, &["DJ"], 8, 8),
@@ -679,13 +698,13 @@ pub const COUNTRY_CALLING_CODES: &[CountryCallingCode] = &[
     cc(261, &["MG"], 9, 9),
     cc(262, &["RE", "YT"], 9, 9),
     cc(263, &["ZW"], 5, 10),
-    cc(264, &["NA"], 6, 10),
+    cc(264, &["NA"], 8, 9),
     cc(265, &["MW"], 7, 9),
     cc(266, &["LS"], 8, 8),
-    cc(267, &["BW"], 7, 8),
-    cc(268, &["SZ"], 8, 8),
+    cc(267, &["BW"], 7, 10),
+    cc(268, &["SZ"], 8, 9),
     cc(269, &["KM"], 7, 7),
-    cc(290, &["SH"], 4, 5),
+    cc(290, &["SH", "TA"], 4, 5),
     cc(291, &["ER"], 7, 7),
     cc(297, &["AW"], 7, 7),
     cc(298, &["FO"], 6, 6),
@@ -705,102 +724,102 @@ pub const COUNTRY_CALLING_CODES: &[CountryCallingCode] = &[
     cc(372, &["EE"], 7, 10),
     cc(373, &["MD"], 8, 8),
     cc(374, &["AM"], 8, 8),
-    cc(375, &["BY"], 9, 10),
+    cc(375, &["BY"], 6, 11),
     cc(376, &["AD"], 6, 9),
     cc(377, &["MC"], 8, 9),
-    cc(378, &["SM"], 6, 10),
+    cc(378, &["SM"], 8, 10),
     cc(379, &["VA"], 6, 10),
-    cc(380, &["UA"], 9, 9),
+    cc(380, &["UA"], 9, 10),
     cc(381, &["RS"], 6, 12),
     cc(382, &["ME"], 8, 9),
-    cc(383, &["XK"], 8, 8),
+    cc(383, &["XK"], 8, 9),
     cc(385, &["HR"], 6, 9),
-    cc(386, &["SI"], 8, 8),
+    cc(386, &["SI"], 5, 8),
     cc(387, &["BA"], 8, 9),
     cc(389, &["MK"], 8, 8),
     cc(420, &["CZ"], 9, 12),
     cc(421, &["SK"], 6, 9),
     cc(423, &["LI"], 7, 9),
     cc(500, &["FK", "GS"], 5, 5),
-    cc(501, &["BZ"], 7, 7),
-    cc(502, &["GT"], 8, 8),
+    cc(501, &["BZ"], 7, 11),
+    cc(502, &["GT"], 8, 11),
     cc(503, &["SV"], 7, 11),
-    cc(504, &["HN"], 8, 8),
+    cc(504, &["HN"], 8, 11),
     cc(505, &["NI"], 8, 8),
     cc(506, &["CR"], 8, 10),
-    cc(507, &["PA"], 7, 8),
-    cc(508, &["PM"], 6, 6),
+    cc(507, &["PA"], 7, 11),
+    cc(508, &["PM"], 6, 9),
     cc(509, &["HT"], 8, 8),
     cc(590, &["GP", "BL", "MF"], 9, 9),
-    cc(591, &["BO"], 8, 8),
+    cc(591, &["BO"], 8, 9),
     cc(592, &["GY"], 7, 7),
-    cc(593, &["EC"], 8, 9),
+    cc(593, &["EC"], 8, 11),
     cc(594, &["GF"], 9, 9),
-    cc(595, &["PY"], 6, 9),
+    cc(595, &["PY"], 6, 11),
     cc(596, &["MQ"], 9, 9),
     cc(597, &["SR"], 6, 7),
-    cc(598, &["UY"], 7, 8),
+    cc(598, &["UY"], 7, 10),
     cc(599, &["CW", "BQ"], 7, 8),
     cc(670, &["TL"], 7, 8),
-    cc(672, &["NF", "AQ"], 5, 6),
+    cc(672, &["NF", "AQ"], 6, 6),
     cc(673, &["BN"], 7, 7),
     cc(674, &["NR"], 7, 7),
     cc(675, &["PG"], 7, 8),
     cc(676, &["TO"], 5, 7),
     cc(677, &["SB"], 5, 7),
     cc(678, &["VU"], 5, 7),
-    cc(679, &["FJ"], 7, 7),
+    cc(679, &["FJ"], 7, 11),
     cc(680, &["PW"], 7, 7),
-    cc(681, &["WF"], 6, 6),
+    cc(681, &["WF"], 6, 9),
     cc(682, &["CK"], 5, 5),
     cc(683, &["NU"], 4, 7),
-    cc(685, &["WS"], 5, 7),
+    cc(685, &["WS"], 5, 10),
     cc(686, &["KI"], 5, 8),
     cc(687, &["NC"], 6, 6),
-    cc(688, &["TV"], 5, 6),
-    cc(689, &["PF"], 6, 8),
+    cc(688, &["TV"], 5, 7),
+    cc(689, &["PF"], 6, 9),
     cc(690, &["TK"], 4, 7),
     cc(691, &["FM"], 7, 7),
     cc(692, &["MH"], 7, 7),
     cc(800, &[], 8, 8),
     cc(808, &[], 8, 8),
-    cc(850, &["KP"], 6, 10),
-    cc(852, &["HK"], 8, 9),
-    cc(853, &["MO"], 8, 8),
-    cc(855, &["KH"], 8, 9),
+    cc(850, &["KP"], 8, 10),
+    cc(852, &["HK"], 5, 11),
+    cc(853, &["MO"], 7, 8),
+    cc(855, &["KH"], 8, 10),
     cc(856, &["LA"], 8, 10),
-    cc(870, &[], 9, 9),
-    cc(878, &[], 10, 12),
+    cc(870, &[], 9, 12),
+    cc(878, &[], 12, 12),
     cc(880, &["BD"], 6, 10),
-    cc(881, &[], 8, 9),
-    cc(882, &[], 6, 12),
-    cc(883, &[], 6, 12),
-    cc(886, &["TW"], 7, 10),
-    cc(888, &[], 8, 12),
-    cc(960, &["MV"], 7, 7),
+    cc(881, &[], 9, 9),
+    cc(882, &[], 7, 12),
+    cc(883, &[], 9, 12),
+    cc(886, &["TW"], 7, 11),
+    cc(888, &[], 11, 11),
+    cc(960, &["MV"], 7, 10),
     cc(961, &["LB"], 7, 8),
     cc(962, &["JO"], 8, 9),
-    cc(963, &["SY"], 7, 9),
+    cc(963, &["SY"], 8, 9),
     cc(964, &["IQ"], 8, 10),
-    cc(965, &["KW"], 8, 8),
-    cc(966, &["SA"], 8, 10),
-    cc(967, &["YE"], 6, 9),
-    cc(968, &["OM"], 8, 8),
-    cc(970, &["PS"], 8, 9),
-    cc(971, &["AE"], 7, 9),
-    cc(972, &["IL"], 8, 9),
+    cc(965, &["KW"], 7, 8),
+    cc(966, &["SA"], 9, 10),
+    cc(967, &["YE"], 7, 9),
+    cc(968, &["OM"], 7, 9),
+    cc(970, &["PS"], 8, 10),
+    cc(971, &["AE"], 5, 12),
+    cc(972, &["IL"], 7, 12),
     cc(973, &["BH"], 8, 8),
-    cc(974, &["QA"], 7, 8),
+    cc(974, &["QA"], 7, 9),
     cc(975, &["BT"], 7, 8),
-    cc(976, &["MN"], 7, 10),
-    cc(977, &["NP"], 7, 10),
+    cc(976, &["MN"], 8, 10),
+    cc(977, &["NP"], 8, 11),
     cc(979, &[], 9, 9),
     cc(991, &[], 9, 9),
     cc(992, &["TJ"], 9, 9),
     cc(993, &["TM"], 8, 8),
     cc(994, &["AZ"], 9, 9),
     cc(995, &["GE"], 9, 9),
-    cc(996, &["KG"], 9, 9),
+    cc(996, &["KG"], 9, 10),
     cc(997, &["KZ"], 9, 10),
     cc(998, &["UZ"], 9, 9),
 ];
@@ -920,6 +939,59 @@ mod tests {
         );
         assert_eq!(check_digits(b""), Err(E164Fault::Empty));
         assert_eq!(check_digits(b"442079460000").map(|c| c.code()), Ok(44));
+    }
+
+    /// Numbers of the formats the libphonenumber metadata describes (its mobile example numbers
+    /// for the large plans, each matching the territory's national pattern in the dataset),
+    /// and lengths just outside each row's range.
+    #[test]
+    fn dataset_formats_and_lengths_just_outside() {
+        for (n, code, region) in [
+            ("+447400123456", 44, "GB"),
+            ("+4915123456789", 49, "DE"),
+            ("+33612345678", 33, "FR"),
+            ("+918123456789", 91, "IN"),
+            ("+5511961234567", 55, "BR"),
+            ("+819012345678", 81, "JP"),
+            ("+61412345678", 61, "AU"),
+            ("+8613123456789", 86, "CN"),
+            ("+522221234567", 52, "MX"),
+            ("+27711234567", 27, "ZA"),
+            ("+2348021234567", 234, "NG"),
+            ("+79123456789", 7, "RU"),
+            ("+447781123456", 44, "GB"), // Guernsey mobile, shares +44
+            ("+50051234", 500, "FK"),
+            ("+6838884012", 683, "NU"),
+            ("+6907290", 690, "TK"),
+            ("+29062911", 290, "SH"),
+            ("+24762889", 247, "AC"),
+            ("+376312345", 376, "AD"),
+            ("+68271234", 682, "CK"),
+            ("+672381234", 672, "NF"),
+            ("+2250701234567", 225, "CI"),
+        ] {
+            let cc = check(n.as_bytes()).unwrap_or_else(|e| panic!("{n}: {e}"));
+            assert_eq!((cc.code(), cc.regions()[0]), (code, region), "{n}");
+        }
+        for (n, len) in [
+            ("+4474001234567", 11), // GB: 7 to 10
+            ("+3361234567", 8),     // FR: exactly 9
+            ("+49151", 3),          // DE: 4 to 13
+            ("+911234567", 7),      // IN: 8 to 13
+            ("+1415555012", 9),     // NANP: exactly 10
+            ("+6412", 2),           // NZ: 5 to 10
+            ("+2250701234", 7),     // CI: 10 since the move to 10 digits
+            ("+8781012345678", 10), // +878: 12
+            ("+888123456789", 9),   // +888: 11
+            ("+2647012345", 7),     // NA: 8 to 9
+        ] {
+            match check(n.as_bytes()) {
+                Err(E164Fault::NationalLength { len: l, .. }) => assert_eq!(l, len, "{n}"),
+                other => panic!("{n}: {other:?}"),
+            }
+        }
+        // Past 15 digits in all the length fault gives way to the E.164 cap.
+        assert_eq!(check(b"+2348021234567890"), Err(E164Fault::TooLong(16)));
     }
 
     #[test]
