@@ -78,10 +78,7 @@ pub fn run(args: &CheckInviteArgs) -> ExitCode {
     numbers.dedup();
     let number_refs: Vec<&str> = numbers.iter().map(String::as_str).collect();
 
-    let cidrs: Vec<Cidr> = PLIVO
-        .cidrs()
-        .filter_map(|c| Cidr::new(c.net().network(), c.net().prefix_len()).ok())
-        .collect();
+    let cidrs: Vec<Cidr> = PLIVO.cidrs().map(|c| c.cidr()).collect();
     let acl = if args.source_any {
         Acl::Any
     } else {

@@ -433,7 +433,7 @@ async fn execute(
 ) -> Result<Code, CliError> {
     out.note(format!(
         "\n== {}\n",
-        if plan.header().purpose == Purpose::Teardown {
+        if plan.header().purpose() == Purpose::Teardown {
             "Teardown"
         } else {
             "Apply"
@@ -462,7 +462,7 @@ async fn execute(
     if result.is_ok()
         && let Some(task) = published_ranges_task(&s.parsed)
     {
-        match plan.header().purpose {
+        match plan.header().purpose() {
             Purpose::Provision => {
                 s.checklist.queue_manual(task);
             }
@@ -605,8 +605,8 @@ pub async fn status(global: &Global, a: &crate::StatusArgs) -> Result<Code, CliE
 
     out.say(format!(
         "\nStatus of tenant {} through SBC {} (state: {})",
-        plan.header().tenant,
-        plan.header().sbc,
+        plan.header().tenant(),
+        plan.header().sbc(),
         s.state.display()
     ));
     out.say(format!(

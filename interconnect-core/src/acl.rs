@@ -12,6 +12,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::str::FromStr;
 
 use ipnet::{IpNet, Ipv4Net};
+use sip_rules::Cidr;
 
 use crate::error::AclError;
 
@@ -145,24 +146,39 @@ impl Default for AclPolicy {
 /// }
 /// # Ok::<(), AclError>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+///
+/// The block is checked by the one CIDR rule of [`sip_rules::Cidr`] and kept in both forms, so
+/// [`AclEntry::cidr`] (what the call path checks) and [`AclEntry::net`] (what Plivo is sent) are
+/// the same block and converting cannot fail or drop an entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct AclEntry {
     net: IpNet,
+    /// The same block as `net`, checked by `Cidr::new`.
+    cidr: Cidr,
+}
+
+impl PartialOrd for AclEntry {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for AclEntry {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.net.cmp(&other.net)
+    }
 }
 
 impl AclEntry {
     /// Builds an IPv4 entry at compile time; fails to compile if host bits are set.
     pub(crate) const fn v4_const(a: u8, b: u8, c: u8, d: u8, prefix_len: u8) -> AclEntry {
         let ip = Ipv4Addr::new(a, b, c, d);
-        assert!(prefix_len <= 32);
-        let host_mask = if prefix_len == 32 {
-            0
-        } else {
-            u32::MAX >> prefix_len
-        };
-        assert!(ip.to_bits() & host_mask == 0, "host bits set");
-        AclEntry {
-            net: IpNet::V4(Ipv4Net::new_assert(ip, prefix_len)),
+        match Cidr::new(IpAddr::V4(ip), prefix_len) {
+            Ok(cidr) => AclEntry {
+                net: IpNet::V4(Ipv4Net::new_assert(ip, prefix_len)),
+                cidr,
+            },
+            Err(_) => panic!("not a CIDR block: host bits set or prefix too long"),
         }
     }
 
@@ -170,6 +186,7 @@ impl AclEntry {
     pub fn host(ip: IpAddr) -> AclEntry {
         AclEntry {
             net: IpNet::from(ip),
+            cidr: Cidr::host(ip),
         }
     }
 
@@ -179,14 +196,32 @@ impl AclEntry {
     ///
     /// [`AclError::HostBitsSet`], naming the network that was probably meant.
     pub fn from_net(net: IpNet) -> Result<AclEntry, AclError> {
-        if net.trunc() == net {
-            Ok(AclEntry { net })
-        } else {
-            Err(AclError::HostBitsSet {
-                value: net.to_string(),
+        Self::checked(net, || net.to_string())
+    }
+
+    /// `net` under the rule of [`sip_rules::Cidr::new`]; ipnet already bounds the prefix, so the
+    /// only refusal is host bits, reported against `value`.
+    fn checked(net: IpNet, value: impl FnOnce() -> String) -> Result<AclEntry, AclError> {
+        match Cidr::new(net.addr(), net.prefix_len()) {
+            Ok(cidr) => Ok(AclEntry { net, cidr }),
+            Err(_) => Err(AclError::HostBitsSet {
+                value: value(),
                 network: net.trunc(),
-            })
+            }),
         }
+    }
+
+    /// The block as the call path checks it: the same network, converted without loss.
+    ///
+    /// ```
+    /// use interconnect_core::AclEntry;
+    /// let e: AclEntry = "18.214.109.128/25".parse()?;
+    /// assert_eq!(e.cidr().to_string(), "18.214.109.128/25");
+    /// assert_eq!((e.cidr().addr(), e.cidr().prefix()), (e.net().addr(), e.net().prefix_len()));
+    /// # Ok::<(), interconnect_core::error::AclError>(())
+    /// ```
+    pub const fn cidr(&self) -> Cidr {
+        self.cidr
     }
 
     fn parse_unchecked(value: &str) -> Result<AclEntry, AclError> {
@@ -212,13 +247,7 @@ impl AclEntry {
                 IpNet::new(ip, len).map_err(|_| syntax())?
             }
         };
-        if net.trunc() != net {
-            return Err(AclError::HostBitsSet {
-                value: value.to_owned(),
-                network: net.trunc(),
-            });
-        }
-        Ok(AclEntry { net })
+        Self::checked(net, || value.to_owned())
     }
 
     /// The network.
@@ -258,6 +287,12 @@ impl fmt::Display for AclEntry {
         } else {
             write!(f, "{}", self.net)
         }
+    }
+}
+
+impl From<AclEntry> for Cidr {
+    fn from(entry: AclEntry) -> Self {
+        entry.cidr
     }
 }
 

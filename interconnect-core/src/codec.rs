@@ -52,40 +52,48 @@ impl Codec {
         Codec::TelephoneEvent,
     ];
 
+    /// The one definition of this codec's name, clock rate and static payload type, shared
+    /// with the call path.
+    ///
+    /// ```
+    /// use interconnect_core::Codec;
+    /// assert_eq!(Codec::Pcmu.rule(), sip_rules::Codec::PCMU);
+    /// ```
+    pub const fn rule(self) -> sip_rules::Codec {
+        match self {
+            Codec::Pcmu => sip_rules::Codec::PCMU,
+            Codec::Pcma => sip_rules::Codec::PCMA,
+            Codec::G722 => sip_rules::Codec::G722,
+            Codec::G729 => sip_rules::Codec::G729,
+            Codec::Opus => sip_rules::Codec::OPUS,
+            Codec::TelephoneEvent => sip_rules::Codec::TELEPHONE_EVENT,
+        }
+    }
+
     /// The SDP encoding name.
     pub const fn name(self) -> &'static str {
-        match self {
-            Codec::Pcmu => "PCMU",
-            Codec::Pcma => "PCMA",
-            Codec::G722 => "G722",
-            Codec::G729 => "G729",
-            Codec::Opus => "opus",
-            Codec::TelephoneEvent => "telephone-event",
-        }
+        self.rule().name()
     }
 
     /// The static RTP payload type, or `None` for dynamic ones (96-127, negotiated in SDP).
     pub const fn static_payload_type(self) -> Option<u8> {
-        match self {
-            Codec::Pcmu => Some(0),
-            Codec::Pcma => Some(8),
-            Codec::G722 => Some(9),
-            Codec::G729 => Some(18),
-            Codec::Opus | Codec::TelephoneEvent => None,
-        }
+        self.rule().static_payload_type()
     }
 
     /// The RTP clock rate in Hz as written in `a=rtpmap`.
     pub const fn clock_rate(self) -> u32 {
-        match self {
-            Codec::Opus => 48_000,
-            _ => 8_000,
-        }
+        self.rule().clock_rate()
     }
 
     /// Whether this carries audio (everything but `telephone-event`).
     pub const fn is_audio(self) -> bool {
         !matches!(self, Codec::TelephoneEvent)
+    }
+}
+
+impl From<Codec> for sip_rules::Codec {
+    fn from(codec: Codec) -> Self {
+        codec.rule()
     }
 }
 

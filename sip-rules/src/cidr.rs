@@ -6,7 +6,10 @@ use core::str::FromStr;
 
 /// An IPv4 or IPv6 network in CIDR form, such as `18.214.109.128/25` or `2600:1f18::/32`.
 ///
-/// Host bits must be zero: `10.0.0.1/8` is refused rather than silently widened.
+/// The one rule of a CIDR block in this workspace: the prefix is at most the address width (32
+/// for IPv4, 128 for IPv6) and host bits must be zero, so `10.0.0.1/8` is refused rather than
+/// silently widened (or narrowed to what the writer perhaps meant). What an access list sends to
+/// a carrier is therefore exactly what the call path checks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Cidr {
     addr: IpAddr,
@@ -89,6 +92,21 @@ impl Cidr {
             }
         }
         Ok(Self { addr, prefix })
+    }
+
+    /// The block of one address (`/32` or `/128`), which has no host bits by construction.
+    ///
+    /// ```
+    /// use sip_rules::Cidr;
+    /// let one = Cidr::host("192.0.2.7".parse().unwrap());
+    /// assert_eq!(one.to_string(), "192.0.2.7/32");
+    /// ```
+    pub const fn host(addr: IpAddr) -> Self {
+        let prefix = match addr {
+            IpAddr::V4(_) => 32,
+            IpAddr::V6(_) => 128,
+        };
+        Self { addr, prefix }
     }
 
     /// The network address.

@@ -83,6 +83,7 @@
 
 mod cidr;
 mod class;
+pub mod codec;
 pub mod e164;
 mod head;
 mod host;
@@ -96,9 +97,10 @@ mod value;
 mod wire;
 
 pub use cidr::{Cidr, CidrError};
+pub use codec::Codec;
 pub use head::{Header, HeaderName, Request, Status, parse_request};
 pub use invite::{Accepted, check_invite};
-pub use policy::{Acl, Codec, Limits, Numbers, NumbersError, Plus, Policy, Transport};
+pub use policy::{Acl, Limits, Numbers, NumbersError, Plus, Policy, Transport};
 pub use reject::{Rejection, Rule};
 pub use response::{Answer, TooSmall, write_response};
 pub use sdp::{AudioStream, Codecs, OfferedCodec};

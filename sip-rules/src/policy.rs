@@ -5,6 +5,7 @@ use core::fmt;
 use core::net::IpAddr;
 
 use crate::cidr::Cidr;
+pub(crate) use crate::codec::Codec;
 
 /// Which source addresses may send INVITEs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,52 +44,6 @@ pub enum Transport {
     /// TCP or TLS: the buffer is what has arrived so far. An incomplete message is
     /// [`Status::Partial`](crate::Status::Partial) and Content-Length is mandatory.
     Stream,
-}
-
-/// A codec the policy can require, matched by static payload type or by `a=rtpmap` name and
-/// clock rate (ASCII case-insensitive).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Codec {
-    name: &'static str,
-    clock_rate: u32,
-    static_pt: Option<u8>,
-}
-
-impl Codec {
-    /// G.711 µ-law: static payload type 0 or `PCMU/8000`.
-    pub const PCMU: Self = Self::new("PCMU", 8000, Some(0));
-    /// G.711 A-law: static payload type 8 or `PCMA/8000`.
-    pub const PCMA: Self = Self::new("PCMA", 8000, Some(8));
-    /// G.722: static payload type 9 or `G722/8000` (the RTP clock is 8000 by RFC 3551).
-    pub const G722: Self = Self::new("G722", 8000, Some(9));
-    /// G.729: static payload type 18 or `G729/8000`.
-    pub const G729: Self = Self::new("G729", 8000, Some(18));
-    /// Opus: dynamic only, `opus/48000`.
-    pub const OPUS: Self = Self::new("opus", 48000, None);
-
-    /// A codec by encoding name, RTP clock rate and static payload type (if it has one).
-    pub const fn new(name: &'static str, clock_rate: u32, static_pt: Option<u8>) -> Self {
-        Self {
-            name,
-            clock_rate,
-            static_pt,
-        }
-    }
-
-    /// The encoding name as in `a=rtpmap`.
-    pub const fn name(&self) -> &'static str {
-        self.name
-    }
-
-    /// The RTP clock rate.
-    pub const fn clock_rate(&self) -> u32 {
-        self.clock_rate
-    }
-
-    /// The static RTP payload type, if any.
-    pub const fn static_payload_type(&self) -> Option<u8> {
-        self.static_pt
-    }
 }
 
 /// The named limits that bound the work done per message. The defaults accept every valid

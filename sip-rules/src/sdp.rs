@@ -83,16 +83,7 @@ pub struct Codecs<'a> {
 
 /// The RFC 3551 name and clock rate of well-known static payload types.
 fn static_codec(pt: u8) -> Option<(&'static str, u32)> {
-    Some(match pt {
-        0 => ("PCMU", 8000),
-        3 => ("GSM", 8000),
-        4 => ("G723", 8000),
-        8 => ("PCMA", 8000),
-        9 => ("G722", 8000),
-        13 => ("CN", 8000),
-        18 => ("G729", 8000),
-        _ => return None,
-    })
+    crate::codec::Codec::from_static_payload_type(pt).map(|c| (c.name(), c.clock_rate()))
 }
 
 impl<'a> Iterator for Codecs<'a> {

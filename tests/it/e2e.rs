@@ -253,7 +253,7 @@ async fn teardown_leaves_plivo_as_it_was_and_keeps_the_number() {
     ic.apply(&ic.plan().await.unwrap()).await.unwrap();
 
     let teardown = ic.teardown_plan().await.unwrap();
-    assert_eq!(teardown.header().purpose, Purpose::Teardown);
+    assert_eq!(teardown.header().purpose(), Purpose::Teardown);
     assert!(
         teardown
             .steps()

@@ -94,3 +94,54 @@ fn short_codes_and_wrong_lengths_are_refused_everywhere() {
     }
     assert_eq!(build_and_policy("+14155550100"), (true, true));
 }
+
+/// Every ACL entry (Plivo's 14 blocks, host entries, IPv6 networks) is the same block as
+/// `ipnet::IpNet` and as `sip_rules::Cidr`: address, prefix, text and membership agree, and
+/// parsing the call-path form back gives the same entry.
+#[test]
+fn acl_entries_round_trip_between_ipnet_and_cidr() {
+    use interconnect_core::AclEntry;
+    use interconnect_core::presets::PLIVO;
+    let mut entries: Vec<AclEntry> = PLIVO.cidrs().collect();
+    for extra in [
+        "192.0.2.7",
+        "2001:db8::/48",
+        "2001:db8::1",
+        "203.0.113.0/24",
+    ] {
+        entries.push(extra.parse().expect("a valid entry"));
+    }
+    for entry in entries {
+        let net = entry.net();
+        let cidr: sip_rules::Cidr = entry.into();
+        assert_eq!((cidr.addr(), cidr.prefix()), (net.addr(), net.prefix_len()));
+        assert_eq!(cidr.to_string(), net.to_string());
+        assert_eq!(cidr.to_string().parse::<sip_rules::Cidr>(), Ok(cidr));
+        let back = AclEntry::from_net(net).expect("no host bits");
+        assert_eq!(back, entry);
+        assert_eq!(back.cidr(), cidr);
+        for probe in [net.network(), net.broadcast()] {
+            assert_eq!(cidr.contains(probe), entry.contains(probe), "{probe}");
+        }
+    }
+    assert!("18.214.109.129/25".parse::<AclEntry>().is_err());
+    assert!("18.214.109.129/25".parse::<sip_rules::Cidr>().is_err());
+}
+
+/// Each codec of the provisioning model is the call path's codec: one name, clock rate and
+/// static payload type.
+#[test]
+fn each_codec_is_its_call_path_codec() {
+    use interconnect_core::Codec;
+    for codec in Codec::ALL {
+        let rule = codec.rule();
+        assert_eq!(sip_rules::Codec::from(codec), rule);
+        assert_eq!(codec.name(), rule.name());
+        assert_eq!(codec.clock_rate(), rule.clock_rate());
+        assert_eq!(codec.static_payload_type(), rule.static_payload_type());
+        if let Some(pt) = rule.static_payload_type() {
+            assert_eq!(sip_rules::Codec::from_static_payload_type(pt), Some(rule));
+            assert!(sip_rules::codec::RFC3551_STATIC.contains(&rule));
+        }
+    }
+}

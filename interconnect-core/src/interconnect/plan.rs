@@ -462,19 +462,56 @@ impl Conflict {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Header {
     /// `provision` or `teardown`.
-    pub purpose: Purpose,
+    pub(crate) purpose: Purpose,
     /// The WeHostVoIP tenant.
-    pub tenant: String,
+    pub(crate) tenant: String,
     /// The SBC's FQDN.
-    pub sbc: String,
+    pub(crate) sbc: String,
     /// The SBC's addresses as resolved at plan time.
-    pub sbc_addresses: Vec<String>,
+    pub(crate) sbc_addresses: Vec<String>,
     /// The inbound-authorization policy.
-    pub inbound_auth: String,
+    pub(crate) inbound_auth: String,
     /// The caller ID.
-    pub caller_id: String,
+    pub(crate) caller_id: String,
     /// The Plivo numbers routed inbound, with their extensions.
-    pub numbers: Vec<String>,
+    pub(crate) numbers: Vec<String>,
+}
+
+impl Header {
+    /// `provision` or `teardown`.
+    pub fn purpose(&self) -> Purpose {
+        self.purpose
+    }
+
+    /// The WeHostVoIP tenant.
+    pub fn tenant(&self) -> &str {
+        &self.tenant
+    }
+
+    /// The SBC's FQDN.
+    pub fn sbc(&self) -> &str {
+        &self.sbc
+    }
+
+    /// The SBC's addresses as resolved at plan time.
+    pub fn sbc_addresses(&self) -> &[String] {
+        &self.sbc_addresses
+    }
+
+    /// The inbound-authorization policy.
+    pub fn inbound_auth(&self) -> &str {
+        &self.inbound_auth
+    }
+
+    /// The caller ID.
+    pub fn caller_id(&self) -> &str {
+        &self.caller_id
+    }
+
+    /// The Plivo numbers routed inbound, with their extensions.
+    pub fn numbers(&self) -> &[String] {
+        &self.numbers
+    }
 }
 
 /// Whether a plan builds the interconnect or removes it.

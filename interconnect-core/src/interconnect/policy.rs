@@ -66,10 +66,6 @@ impl CallPolicy {
     }
 }
 
-fn to_cidr(net: ipnet::IpNet) -> Option<Cidr> {
-    Cidr::new(net.network(), net.prefix_len()).ok()
-}
-
 impl Interconnect {
     /// The `sip-rules` inputs for the INVITEs this interconnect carries from Plivo.
     ///
@@ -79,12 +75,9 @@ impl Interconnect {
     pub fn call_policy(&self) -> CallPolicy {
         let sources: Vec<Cidr> = match self.spec.inbound_auth {
             InboundAuth::SeedAliasGateway => {
-                Cidr::new(core::net::IpAddr::V4(PLIVO.seed_alias()), 32)
-                    .ok()
-                    .into_iter()
-                    .collect()
+                vec![Cidr::host(core::net::IpAddr::V4(PLIVO.seed_alias()))]
             }
-            _ => PLIVO.cidrs().filter_map(|c| to_cidr(c.net())).collect(),
+            _ => PLIVO.cidrs().map(|c| c.cidr()).collect(),
         };
         let mut numbers: Vec<String> = self
             .spec
@@ -97,15 +90,7 @@ impl Interconnect {
         CallPolicy {
             sources,
             numbers,
-            required: match self.spec.codecs.required() {
-                crate::Codec::Pcmu => Codec::PCMU,
-                crate::Codec::Pcma => Codec::PCMA,
-                other => Codec::new(
-                    other.name(),
-                    other.clock_rate(),
-                    other.static_payload_type(),
-                ),
-            },
+            required: self.spec.codecs.required().rule(),
         }
     }
 }

@@ -12,6 +12,7 @@ use crate::naming::ResourceRole;
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Severity {
     /// Something to know; the interconnect works as planned.
     Info,
