@@ -14,8 +14,16 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+#[path = "interconnect/call_policy.rs"]
+mod call_policy;
 #[path = "interconnect/check_invite.rs"]
 mod check_invite;
+// Shared with the interconnect tool, which uses all of it.
+#[allow(dead_code)]
+#[path = "interconnect/inputs.rs"]
+mod inputs;
+#[path = "interconnect/offline.rs"]
+mod offline;
 
 /// Check one SIP INVITE (a file or standard input) against the Plivo interconnect policy: source
 /// inside Plivo's published ranges, PCMU offered, the Request-URI one of the routed numbers.

@@ -1,7 +1,9 @@
 //! `check-invite`: one SIP message against the Plivo interconnect policy, one line of JSON out.
 //!
-//! The source must be inside Plivo's 14 published CIDRs unless `--source-any`; PCMU must be
-//! offered; the Request-URI must be one of `--number` when any is given. Exit code 0 for accept,
+//! The policy is `Interconnect::call_policy()` of the interconnect the `--number` routes make
+//! (inbound by Plivo's published ranges), as `sip_guard` applies it: the source must be inside
+//! Plivo's 14 published CIDRs unless `--source-any`; PCMU must be offered; the Request-URI must
+//! be one of `--number` when any is given. Exit code 0 for accept,
 //! 1 for reject, 2 for usage or I/O errors.
 
 use std::io::Read;
@@ -9,10 +11,12 @@ use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use interconnect_core::E164;
-use interconnect_core::presets::PLIVO;
 use serde_json::json;
-use sip_rules::{Acl, Cidr, Header, Numbers, Policy, Status};
+use sip_rules::{Header, Status};
+
+use crate::call_policy::{self, Overrides};
+use crate::inputs::Inputs;
+use crate::offline;
 
 /// The arguments of `check-invite`.
 #[derive(Debug, Clone, clap::Args)]
@@ -66,31 +70,32 @@ pub fn run(args: &CheckInviteArgs) -> ExitCode {
         return usage(&format!("cannot read {}: {e}", args.file.display()));
     }
 
-    // Numbers: validated by the domain model, normalised, sorted for the allocation-free lookup.
-    let mut numbers = Vec::with_capacity(args.numbers.len());
-    for n in &args.numbers {
-        match E164::parse_lenient(n) {
-            Ok(e) => numbers.push(e.to_string()),
-            Err(e) => return usage(&format!("--number {n:?}: {e}")),
-        }
-    }
-    numbers.sort();
-    numbers.dedup();
-    let number_refs: Vec<&str> = numbers.iter().map(String::as_str).collect();
-
-    let cidrs: Vec<Cidr> = PLIVO.cidrs().map(|c| c.cidr()).collect();
-    let acl = if args.source_any {
-        Acl::Any
-    } else {
-        Acl::Cidrs(&cidrs)
+    // The policy of the interconnect these routes make (its `call_policy()`), as `sip_guard`
+    // applies it.
+    let inputs = Inputs {
+        numbers: if args.numbers.is_empty() {
+            Inputs::default().numbers
+        } else {
+            args.numbers.clone()
+        },
+        inbound_auth: "published-ranges".into(),
+        ..Inputs::default()
     };
-    let mut policy = Policy::new(acl).require_telephone_event(args.require_telephone_event);
-    if !number_refs.is_empty() {
-        match Numbers::new(&number_refs) {
-            Ok(n) => policy = policy.with_numbers(n),
-            Err(e) => return usage(&e.to_string()),
-        }
-    }
+    let interconnect = match inputs.parse().and_then(|p| offline::interconnect(&p)) {
+        Ok(i) => i,
+        Err(e) => return usage(&e.to_string()),
+    };
+    let call_policy = interconnect.call_policy();
+    let numbers = call_policy.number_refs();
+    let overrides = Overrides {
+        source_any: args.source_any,
+        require_telephone_event: args.require_telephone_event,
+        any_number: args.numbers.is_empty(),
+    };
+    let policy = match call_policy::policy(&call_policy, &numbers, overrides) {
+        Ok(p) => p,
+        Err(e) => return usage(&e),
+    };
 
     let mut headers = [Header::EMPTY; 64];
     match policy.check(source, &message, &mut headers) {

@@ -23,10 +23,12 @@
 #![allow(clippy::doc_markdown)]
 
 mod backend;
+mod call_policy;
 mod check_invite;
 mod commands;
 mod demo;
 mod inputs;
+mod offline;
 mod output;
 mod session;
 mod time;

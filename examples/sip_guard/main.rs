@@ -9,12 +9,23 @@
 //! cargo run --release --example sip_guard -- --listen 127.0.0.1:5070 --upstream 127.0.0.1:5080 --source-any
 //! ```
 //!
-//! The policy is the one `check_invite` applies (and `Interconnect::call_policy()` gives): the
-//! source must be inside Plivo's 14 published CIDRs unless `--source-any`, PCMU must be offered,
-//! the Request-URI must be one of `--number` when any is given. UDP and TCP on the listen address;
+//! The policy is `Interconnect::call_policy()` of the interconnect the `interconnect` tool would
+//! build from the same `--number` routes (`+E164[=EXT]`, its defaults for the rest, inbound by
+//! Plivo's published ranges), as `check_invite` applies it: the source must be inside Plivo's 14
+//! published CIDRs unless `--source-any`, PCMU must be offered, the Request-URI must be one of the
+//! routed numbers when any `--number` is given (any number otherwise), and telephone-event is
+//! required only with `--require-telephone-event`. UDP and TCP on the listen address;
 //! the upstream is reached over UDP. Counters are printed to standard error every ten seconds.
 //! Exit code 2 for usage or socket errors.
 
+#[path = "../interconnect/call_policy.rs"]
+mod call_policy;
+// Shared with the interconnect tool, which uses all of it.
+#[allow(dead_code)]
+#[path = "../interconnect/inputs.rs"]
+mod inputs;
+#[path = "../interconnect/offline.rs"]
+mod offline;
 mod server;
 
 use std::net::SocketAddr;
@@ -23,9 +34,11 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use clap::Parser;
-use interconnect_core::E164;
-use interconnect_core::presets::PLIVO;
-use sip_rules::{Acl, Cidr, Numbers, Policy};
+use interconnect_core::interconnect::CallPolicy;
+use sip_rules::Policy;
+
+use crate::call_policy::Overrides;
+use crate::inputs::Inputs;
 
 /// Guard an SBC: answer refused INVITEs, forward the rest statelessly.
 #[derive(Debug, Parser)]
@@ -107,33 +120,31 @@ fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// The policy from the flags, as `check_invite` builds it; its inputs live as long as the
-/// process (made once at start-up).
+/// The policy of the interconnect the flags describe (its `call_policy()`), with the flags'
+/// overrides; its inputs live as long as the process (made once at start-up).
 fn policy(args: &Args) -> Result<Policy<'static>, String> {
-    let mut numbers = Vec::with_capacity(args.numbers.len());
-    for n in &args.numbers {
-        numbers.push(n.parse::<E164>().map_err(|e| e.to_string())?.to_string());
-    }
-    numbers.sort();
-    numbers.dedup();
-    let numbers: &'static [String] = numbers.leak();
-    let number_refs: &'static [&'static str] = numbers
-        .iter()
-        .map(String::as_str)
-        .collect::<Vec<_>>()
-        .leak();
-    let acl = if args.source_any {
-        Acl::Any
-    } else {
-        let cidrs: Vec<Cidr> = PLIVO
-            .cidrs()
-            .filter_map(|c| Cidr::new(c.net().network(), c.net().prefix_len()).ok())
-            .collect();
-        Acl::Cidrs(cidrs.leak())
+    let inputs = Inputs {
+        // Without `--number` the interconnect keeps its default route; any number is taken then.
+        numbers: if args.numbers.is_empty() {
+            Inputs::default().numbers
+        } else {
+            args.numbers.clone()
+        },
+        // The guard admits Plivo's published blocks, whatever gateway WeHostVoIP admits them by.
+        inbound_auth: "published-ranges".into(),
+        ..Inputs::default()
     };
-    let mut policy = Policy::new(acl).require_telephone_event(args.require_telephone_event);
-    if !number_refs.is_empty() {
-        policy = policy.with_numbers(Numbers::new(number_refs).map_err(|e| e.to_string())?);
-    }
-    Ok(policy)
+    let parsed = inputs.parse().map_err(|e| e.to_string())?;
+    let interconnect = offline::interconnect(&parsed).map_err(|e| e.to_string())?;
+    let call_policy: &'static CallPolicy = Box::leak(Box::new(interconnect.call_policy()));
+    let numbers: &'static [&'static str] = call_policy.number_refs().leak();
+    call_policy::policy(
+        call_policy,
+        numbers,
+        Overrides {
+            source_any: args.source_any,
+            require_telephone_event: args.require_telephone_event,
+            any_number: args.numbers.is_empty(),
+        },
+    )
 }

@@ -1,6 +1,8 @@
 //! The `sip_guard` example over loopback sockets: a Rust UDP (and TCP) client in front, a fake
 //! upstream UDP socket behind. The example's server module is compiled in here as it is.
 
+#[path = "../../examples/interconnect/call_policy.rs"]
+mod call_policy;
 #[path = "../../examples/sip_guard/server.rs"]
 #[allow(dead_code)]
 mod server;
@@ -10,7 +12,11 @@ use std::net::{SocketAddr, TcpStream, UdpSocket};
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
+use interconnect_core::interconnect::{CallPolicy, Interconnect};
+use interconnect_core::sbc::StaticResolver;
+use interconnect_core::{InboundAuth, Sbc};
 use sip_rules::{Acl, Numbers, Policy};
+use wehostvoip_client::{InMemory, World};
 
 /// Long enough never to fire on a working guard; only a broken one makes a test wait this long.
 const NO_HANG: Duration = Duration::from_secs(10);
@@ -32,9 +38,12 @@ impl Drop for Rig {
 }
 
 pub(crate) fn rig() -> Rig {
+    rig_with(Policy::new(Acl::Any).with_numbers(Numbers::new(&NUMBERS).unwrap()))
+}
+
+fn rig_with(policy: Policy<'static>) -> Rig {
     let upstream = UdpSocket::bind("127.0.0.1:0").unwrap();
     upstream.set_read_timeout(Some(NO_HANG)).unwrap();
-    let policy = Policy::new(Acl::Any).with_numbers(Numbers::new(&NUMBERS).unwrap());
     let config = server::Config {
         listen: "127.0.0.1:0".parse().unwrap(),
         upstream: upstream.local_addr().unwrap(),
@@ -146,6 +155,71 @@ fn refused_invite_is_answered_with_its_headers() {
     assert!(got.starts_with("BYE "), "{got}");
     let stats = rig.running.as_ref().unwrap().guard();
     assert_eq!(stats.stats().answered.load(Ordering::Relaxed), 2);
+}
+
+/// The guard's policy as `sip_guard` makes it: `call_policy()` of an interconnect routing only
+/// +14155550100 (to extension 1002), inbound by Plivo's published ranges, with `overrides`.
+fn interconnect_policy(overrides: call_policy::Overrides) -> Policy<'static> {
+    let plivo = plivo_client::PlivoClient::builder()
+        .auth_id("OFFLINE")
+        .auth_token("offline")
+        .base_url("http://127.0.0.1:9/")
+        .build()
+        .unwrap();
+    let interconnect = Interconnect::builder()
+        .plivo(plivo)
+        .wehostvoip(Box::new(InMemory::new(World::new())))
+        .resolver(StaticResolver::shared_sbcs())
+        .sbc(Sbc::preset("us").unwrap().clone())
+        .tenant("acme.hobot.wehostvoip.io")
+        .caller_id("+14155550100".parse().unwrap())
+        .number("+14155550100".parse().unwrap(), "1002")
+        .country("US")
+        .inbound_auth(InboundAuth::PublishedRanges)
+        .build()
+        .unwrap();
+    let call_policy: &'static CallPolicy = Box::leak(Box::new(interconnect.call_policy()));
+    let numbers: &'static [&'static str] = call_policy.number_refs().leak();
+    call_policy::policy(call_policy, numbers, overrides).unwrap()
+}
+
+#[test]
+fn the_interconnects_call_policy_forwards_its_routes_and_refuses_the_rest() {
+    let rig = rig_with(interconnect_policy(call_policy::Overrides {
+        source_any: true,
+        ..call_policy::Overrides::default()
+    }));
+    let c = client();
+    // Routed in the interconnect: forwarded.
+    c.send_to(
+        invite("+14155550100", "routed1", "UDP").as_bytes(),
+        rig.guard,
+    )
+    .unwrap();
+    let (fwd, _) = recv(&rig.upstream);
+    assert!(fwd.starts_with("INVITE sip:+14155550100@"), "{fwd}");
+    // Not routed (the other rigs' number): answered 404 here, nothing upstream.
+    c.send_to(
+        invite("+14155550123", "unrouted1", "UDP").as_bytes(),
+        rig.guard,
+    )
+    .unwrap();
+    let (resp, _) = recv(&c);
+    assert!(resp.starts_with("SIP/2.0 404 Not Found\r\n"), "{resp}");
+    let stats = rig.running.as_ref().unwrap().guard();
+    assert_eq!(stats.stats().answered.load(Ordering::Relaxed), 1);
+    assert_eq!(stats.stats().forwarded.load(Ordering::Relaxed), 1);
+
+    // Without --source-any the sources are the interconnect's (Plivo's blocks): loopback is
+    // refused even for the routed number.
+    let strict = rig_with(interconnect_policy(call_policy::Overrides::default()));
+    c.send_to(
+        invite("+14155550100", "routed2", "UDP").as_bytes(),
+        strict.guard,
+    )
+    .unwrap();
+    let (resp, _) = recv(&c);
+    assert!(resp.starts_with("SIP/2.0 403 Forbidden\r\n"), "{resp}");
 }
 
 #[test]
