@@ -16,24 +16,14 @@ pub struct Overrides {
     pub any_number: bool,
 }
 
-/// The `sip-rules` policy of `call_policy` with `overrides` applied; `numbers` is
-/// `call_policy.number_refs()`.
-///
-/// # Errors
-/// When `numbers` is not the sorted list `call_policy.number_refs()` gives.
-pub fn policy<'p>(
-    call_policy: &'p CallPolicy,
-    numbers: &'p [&'p str],
-    overrides: Overrides,
-) -> Result<Policy<'p>, String> {
-    let numbers = if overrides.any_number {
-        &[][..]
-    } else {
-        numbers
-    };
-    let mut policy = call_policy.policy(numbers).map_err(|e| e.to_string())?;
+/// The `sip-rules` policy of `call_policy` with `overrides` applied.
+pub fn policy(call_policy: &CallPolicy, overrides: Overrides) -> Policy<'_> {
+    let mut policy = call_policy.policy();
+    if overrides.any_number {
+        policy = policy.with_any_number();
+    }
     if overrides.source_any {
         policy = policy.with_acl(Acl::Any);
     }
-    Ok(policy.require_telephone_event(overrides.require_telephone_event))
+    policy.require_telephone_event(overrides.require_telephone_event)
 }

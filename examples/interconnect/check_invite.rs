@@ -86,16 +86,12 @@ pub fn run(args: &CheckInviteArgs) -> ExitCode {
         Err(e) => return usage(&e.to_string()),
     };
     let call_policy = interconnect.call_policy();
-    let numbers = call_policy.number_refs();
     let overrides = Overrides {
         source_any: args.source_any,
         require_telephone_event: args.require_telephone_event,
         any_number: args.numbers.is_empty(),
     };
-    let policy = match call_policy::policy(&call_policy, &numbers, overrides) {
-        Ok(p) => p,
-        Err(e) => return usage(&e),
-    };
+    let policy = call_policy::policy(&call_policy, overrides);
 
     let mut headers = [Header::EMPTY; 64];
     match policy.check(source, &message, &mut headers) {

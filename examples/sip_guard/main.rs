@@ -137,14 +137,12 @@ fn policy(args: &Args) -> Result<Policy<'static>, String> {
     let parsed = inputs.parse().map_err(|e| e.to_string())?;
     let interconnect = offline::interconnect(&parsed).map_err(|e| e.to_string())?;
     let call_policy: &'static CallPolicy = Box::leak(Box::new(interconnect.call_policy()));
-    let numbers: &'static [&'static str] = call_policy.number_refs().leak();
-    call_policy::policy(
+    Ok(call_policy::policy(
         call_policy,
-        numbers,
         Overrides {
             source_any: args.source_any,
             require_telephone_event: args.require_telephone_event,
             any_number: args.numbers.is_empty(),
         },
-    )
+    ))
 }

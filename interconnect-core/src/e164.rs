@@ -1,28 +1,3 @@
-//! E.164 telephone numbers and the ITU country calling code table.
-//!
-//! # Why a compact table and not the `phonenumber` crate
-//!
-//! Plivo and WeHostVoIP both take numbers in `+E.164` form and neither side normalises national
-//! formats for us (the runbook: "PLIVO accepts everything in +e164 format, so no conversion
-//! required"). What the interconnect needs from a number is therefore small: the canonical form,
-//! the digits Plivo puts in URL paths, the country calling code and the region(s) that code
-//! belongs to (WeHostVoIP security groups are set per country), and NANP toll-free detection (the
-//! runbook's test call goes to an 800 number). The `phonenumber` crate answers far more (national
-//! formats, number types per region, carrier metadata) at the cost of regex, nom, quick-xml and
-//! a bundled libphonenumber metadata blob. A table of 218 rows covers what we need, has no
-//! dependencies, and is easy to audit.
-//!
-//! # Provenance of the table
-//!
-//! [`COUNTRY_CALLING_CODES`] transcribes the assignments of ITU-T Recommendation E.164 and its
-//! "List of ITU-T Recommendation E.164 assigned country codes" (Annex to the ITU Operational
-//! Bulletin; position as of the 2020s, including +383 for Kosovo and +997 for Kazakhstan). Spare
-//! and withdrawn codes (for example +210, +28x, +388, +684, +969) are absent, so a number that starts
-//! with them is rejected. Regions are ISO 3166-1 alpha-2 codes; a code shared by several
-//! territories lists all of them, main territory first. `XK` (Kosovo) is the user-assigned code in
-//! common use. Global services (+800, +808, +870, +878, +881, +882, +883, +888, +979, +991) have no
-//! region.
-
 //! E.164 telephone numbers and countries, built on the one rule of [`sip_rules::e164`].
 //!
 //! The rule (`+`, an assigned ITU country calling code, a national length that code's plan
@@ -50,12 +25,6 @@ use std::str::FromStr;
 pub use sip_rules::e164::{COUNTRY_CALLING_CODES, CountryCallingCode, E164Fault, MAX_DIGITS};
 
 use crate::error::{CountryError, E164Error};
-
-/// `+1`, checked when this crate compiles.
-const NANP: CountryCallingCode = match CountryCallingCode::lookup(1) {
-    Some(code) => code,
-    None => panic!("+1 is missing from the country calling code table"),
-};
 
 /// NANP area codes reserved for toll-free service (800, 833, 844, 855, 866, 877, 888).
 pub const NANP_TOLL_FREE_AREA_CODES: [&str; 7] = ["800", "833", "844", "855", "866", "877", "888"];
@@ -145,8 +114,8 @@ string_conversions!(
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct E164 {
-    /// `+` followed by the digits.
-    canonical: String,
+    /// The checked number of the one rule, `+` followed by the digits.
+    number: sip_rules::e164::Number,
 }
 
 impl E164 {
@@ -173,35 +142,35 @@ impl E164 {
     }
 
     fn parse_canonical(s: &str, original: &str) -> Result<Self, E164Error> {
-        match sip_rules::e164::check(s.as_bytes()) {
-            Ok(_) => Ok(E164 {
-                canonical: s.to_owned(),
-            }),
+        match sip_rules::e164::Number::parse(s) {
+            Ok(number) => Ok(E164 { number }),
             Err(fault) => Err(E164Error::from_fault(original, s, fault)),
         }
     }
 
     /// The canonical form, `+` and digits.
     pub fn as_str(&self) -> &str {
-        &self.canonical
+        self.number.as_str()
+    }
+
+    /// The number as the call path holds it (the same checked value: no second check).
+    pub const fn rule(&self) -> sip_rules::e164::Number {
+        self.number
     }
 
     /// The digits without `+`: the form Plivo uses in paths (`Number/15105550100/`).
     pub fn digits(&self) -> &str {
-        self.canonical.get(1..).unwrap_or_default()
+        self.number.digits()
     }
 
     /// The country calling code the number starts with.
     pub fn country_calling_code(&self) -> CountryCallingCode {
-        // Construction checked the rule, so the code is there; `+1` stands in for the
-        // impossible miss rather than a panic.
-        CountryCallingCode::of_digits(self.digits().as_bytes()).unwrap_or(NANP)
+        self.number.country_calling_code()
     }
 
     /// The digits after the country calling code.
     pub fn national_number(&self) -> &str {
-        let cc = self.country_calling_code().len();
-        self.digits().get(cc..).unwrap_or_default()
+        self.number.national_number()
     }
 
     /// ISO 3166-1 alpha-2 regions of the number's country calling code.
@@ -240,13 +209,13 @@ impl FromStr for E164 {
 
 impl fmt::Display for E164 {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.canonical)
+        f.write_str(self.as_str())
     }
 }
 
 impl AsRef<str> for E164 {
     fn as_ref(&self) -> &str {
-        &self.canonical
+        self.as_str()
     }
 }
 

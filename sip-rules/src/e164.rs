@@ -347,14 +347,14 @@ impl Number {
             Err(fault) => return Err(fault),
         };
         let mut bytes = [0; MAX_DIGITS + 1];
-        let mut i = 0;
+        let mut len = 0;
         // `check` bounds the length: `+` and at most MAX_DIGITS digits.
-        while i < number.len() && i < bytes.len() {
-            bytes[i] = number[i];
-            i += 1;
+        let (mut src, mut dst): (&[u8], &mut [u8]) = (number, &mut bytes);
+        while let ([s, src_rest @ ..], [d, dst_rest @ ..]) = (src, dst) {
+            *d = *s;
+            (src, dst) = (src_rest, dst_rest);
+            len += 1;
         }
-        #[allow(clippy::cast_possible_truncation)] // at most 16
-        let len = i as u8;
         Ok(Self { bytes, len, code })
     }
 

@@ -341,6 +341,14 @@ impl<'p> Policy<'p> {
         self
     }
 
+    /// Takes any Request-URI number again (the default), dropping a list set by
+    /// [`Policy::with_numbers`].
+    #[must_use]
+    pub const fn with_any_number(mut self) -> Self {
+        self.numbers = None;
+        self
+    }
+
     /// Whether E.164 numbers must carry a `+`.
     #[must_use]
     pub const fn with_plus(mut self, plus: Plus) -> Self {

@@ -179,8 +179,7 @@ fn interconnect_policy(overrides: call_policy::Overrides) -> Policy<'static> {
         .build()
         .unwrap();
     let call_policy: &'static CallPolicy = Box::leak(Box::new(interconnect.call_policy()));
-    let numbers: &'static [&'static str] = call_policy.number_refs().leak();
-    call_policy::policy(call_policy, numbers, overrides).unwrap()
+    call_policy::policy(call_policy, overrides)
 }
 
 #[test]

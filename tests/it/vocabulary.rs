@@ -41,11 +41,9 @@ fn build_and_policy(raw: &str) -> (bool, bool) {
         return (false, false);
     };
     let call_policy = interconnect.call_policy();
-    let refs = call_policy.number_refs();
     let in_policy = call_policy
-        .policy(&refs)
-        .ok()
-        .and_then(|p| p.numbers())
+        .policy()
+        .numbers()
         .is_some_and(|n| n.contains(raw));
     (true, in_policy)
 }

@@ -1,6 +1,7 @@
 //! The call-path policy derived from the same model that provisioning uses.
 
-use sip_rules::{Acl, Cidr, Codec, Numbers, NumbersError, Plus, Policy};
+use sip_rules::e164::Number;
+use sip_rules::{Acl, Cidr, Codec, Numbers, Plus, Policy};
 
 use super::Interconnect;
 use crate::InboundAuth;
@@ -14,16 +15,15 @@ use crate::presets::PLIVO;
 ///
 /// ```
 /// # use interconnect_core::interconnect::CallPolicy;
-/// # fn demo(call_policy: &CallPolicy) -> Result<(), sip_rules::NumbersError> {
-/// let numbers = call_policy.number_refs();
-/// let policy = call_policy.policy(&numbers)?;
-/// assert!(policy.numbers().is_some());
-/// # Ok(()) }
+/// # fn demo(call_policy: &CallPolicy) {
+/// let policy = call_policy.policy();
+/// assert_eq!(policy.numbers().is_some(), !call_policy.numbers().is_empty());
+/// # }
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CallPolicy {
     sources: Vec<Cidr>,
-    numbers: Vec<String>,
+    numbers: Vec<Number>,
     required: Codec,
 }
 
@@ -33,14 +33,10 @@ impl CallPolicy {
         &self.sources
     }
 
-    /// The numbers routed inbound, `+E.164`, sorted.
-    pub fn numbers(&self) -> &[String] {
+    /// The numbers routed inbound, sorted: the checked numbers of the routes themselves, so
+    /// every number `build()` accepted is one the policy can hold.
+    pub fn numbers(&self) -> &[Number] {
         &self.numbers
-    }
-
-    /// The numbers as the borrowed slice [`CallPolicy::policy`] takes.
-    pub fn number_refs(&self) -> Vec<&str> {
-        self.numbers.iter().map(String::as_str).collect()
     }
 
     /// The codec every INVITE must offer (the codec policy's required codec, PCMU by default).
@@ -51,18 +47,16 @@ impl CallPolicy {
     /// The `sip-rules` policy: source in [`CallPolicy::sources`], Request-URI one of the numbers
     /// (when any are routed), the required codec offered. DTMF is negotiated, not enforced:
     /// an offer without telephone-event is still a call.
-    ///
-    /// # Errors
-    /// [`NumbersError`] when `numbers` is not the sorted `+E.164` list from
-    /// [`CallPolicy::number_refs`].
-    pub fn policy<'p>(&'p self, numbers: &'p [&'p str]) -> Result<Policy<'p>, NumbersError> {
-        let mut policy = Policy::new(Acl::Cidrs(&self.sources))
+    /// Nothing can fail here: the numbers are checked values, sorted when this was made.
+    pub fn policy(&self) -> Policy<'_> {
+        let policy = Policy::new(Acl::Cidrs(&self.sources))
             .with_plus(Plus::Optional)
             .with_required_codec(Some(self.required));
-        if !numbers.is_empty() {
-            policy = policy.with_numbers(Numbers::new(numbers)?);
+        if self.numbers.is_empty() {
+            policy
+        } else {
+            policy.with_numbers(Numbers::from_sorted(&self.numbers))
         }
-        Ok(policy)
     }
 }
 
@@ -79,12 +73,7 @@ impl Interconnect {
             }
             _ => PLIVO.cidrs().map(|c| c.cidr()).collect(),
         };
-        let mut numbers: Vec<String> = self
-            .spec
-            .routes
-            .iter()
-            .map(|r| r.number.to_string())
-            .collect();
+        let mut numbers: Vec<Number> = self.spec.routes.iter().map(|r| r.number.rule()).collect();
         numbers.sort();
         numbers.dedup();
         CallPolicy {
