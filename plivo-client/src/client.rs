@@ -13,10 +13,10 @@ use tracing::Instrument;
 use url::{Host, Url};
 
 use crate::common::Created;
-use crate::error::{ApiError, Error};
+use crate::error::{Error, api_error};
 use crate::page::{MAX_PAGE_SIZE, Page};
 use crate::ratelimit::{RateLimit, RateLimiter};
-use crate::retry::{RetryPolicy, parse_retry_after};
+use api_common::{Repeat, RetryPolicy, retry_after};
 
 /// The production API host.
 pub const DEFAULT_BASE_URL: &str = "https://api.plivo.com";
@@ -269,9 +269,9 @@ fn parse_base_url(raw: &str) -> Result<Url, Error> {
 #[derive(Clone)]
 pub(crate) struct ApiRequest {
     pub(crate) method: Method,
-    /// Whether sending it twice has the effect of sending it once (GET, DELETE, and a POST that
-    /// sets a field to a value, such as a number's `app_id`).
-    pub(crate) idempotent: bool,
+    /// Whether sending it twice has the effect of sending it once: [`Repeat::Safe`] for GET,
+    /// DELETE, and a POST that sets a field to a value, such as a number's `app_id`.
+    pub(crate) repeat: Repeat,
     pub(crate) path: String,
     pub(crate) query: Vec<(String, String)>,
     pub(crate) body: Option<serde_json::Value>,
@@ -290,7 +290,7 @@ impl fmt::Debug for ApiRequest {
             .field("path", &self.path)
             .field("query", &self.query)
             .field("body_keys", &keys)
-            .field("idempotent", &self.idempotent)
+            .field("repeat", &self.repeat)
             .finish()
     }
 }
@@ -299,7 +299,7 @@ impl ApiRequest {
     pub(crate) fn get(path: String) -> Self {
         Self {
             method: Method::GET,
-            idempotent: true,
+            repeat: Repeat::Safe,
             path,
             query: Vec::new(),
             body: None,
@@ -309,7 +309,7 @@ impl ApiRequest {
     pub(crate) fn delete(path: String) -> Self {
         Self {
             method: Method::DELETE,
-            idempotent: true,
+            repeat: Repeat::Safe,
             path,
             query: Vec::new(),
             body: None,
@@ -321,7 +321,7 @@ impl ApiRequest {
             .map_err(|_| Error::invalid("body", "", "could not be encoded as JSON"))?;
         Ok(Self {
             method: Method::POST,
-            idempotent: false,
+            repeat: Repeat::Unsafe,
             path,
             query: Vec::new(),
             body: Some(body),
@@ -330,8 +330,13 @@ impl ApiRequest {
 
     /// Marks a POST that sets fields to given values (no create), so repeating it is safe.
     pub(crate) fn idempotent(mut self) -> Self {
-        self.idempotent = true;
+        self.repeat = Repeat::Safe;
         self
+    }
+
+    /// How the retry loop may repeat it.
+    pub(crate) fn repeat(&self) -> Repeat {
+        self.repeat
     }
 
     pub(crate) fn with_query(mut self, query: Vec<(String, String)>) -> Self {
@@ -554,52 +559,18 @@ impl PlivoClient {
             waited_ms = tracing::field::Empty,
         );
         async {
-            let retry = &self.inner.retry;
-            let mut backoff = retry.backoff();
-            // A 429 storm is waited out up to the total-wait cap, not counted as retries.
-            let mut throttled = retry.throttle_backoff();
-            let mut waited = Duration::ZERO;
-            let mut attempts = 0_u32;
-            let result = loop {
-                attempts += 1;
-                let err = match self.attempt(req).await {
-                    Ok(answer) => break Ok(answer),
-                    Err(e) => e,
-                };
-                if !should_retry(req, &err) {
-                    break Err(err);
-                }
-                let next = if err.status() == Some(StatusCode::TOO_MANY_REQUESTS) {
-                    throttled.next()
-                } else {
-                    backoff.next()
-                };
-                let Some(backoff_delay) = next else {
-                    break Err(err);
-                };
-                let delay = err
-                    .api_error()
-                    .and_then(|a| a.retry_after)
-                    .map_or(backoff_delay, |d| d.min(retry.get_retry_after_cap()));
-                if waited + delay > retry.get_max_total_wait() {
-                    break Err(err);
-                }
-                tracing::warn!(
-                    attempt = attempts,
-                    delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
-                    status = err.status().map(|s| s.as_u16()),
-                    "retrying Plivo request"
-                );
-                retry.sleeper_ref().sleep(delay).await;
-                waited += delay;
-            };
+            let outcome = self
+                .inner
+                .retry
+                .run(req.repeat(), || self.attempt(req))
+                .await;
             let span = tracing::Span::current();
-            span.record("attempts", attempts);
+            span.record("attempts", outcome.attempts);
             span.record(
                 "waited_ms",
-                u64::try_from(waited.as_millis()).unwrap_or(u64::MAX),
+                u64::try_from(outcome.waited.as_millis()).unwrap_or(u64::MAX),
             );
-            match &result {
+            match &outcome.result {
                 Ok(a) => {
                     span.record("status", a.status.as_u16());
                 }
@@ -609,7 +580,7 @@ impl PlivoClient {
                     }
                 }
             }
-            result
+            outcome.result
         }
         .instrument(span)
         .await
@@ -632,7 +603,7 @@ impl PlivoClient {
         }
         let response = rb.send().await.map_err(|e| classify(req, e))?;
         let status = response.status();
-        let retry_after = parse_retry_after(response.headers(), SystemTime::now());
+        let retry_after = retry_after(response.headers(), SystemTime::now());
         let body = response
             .bytes()
             .await
@@ -645,7 +616,7 @@ impl PlivoClient {
         if status.is_success() {
             Ok(Answer { status, body })
         } else {
-            Err(Error::Api(Box::new(ApiError::from_body(
+            Err(Error::Api(Box::new(api_error(
                 req.method.clone(),
                 req.path.clone(),
                 status,
@@ -669,27 +640,6 @@ fn classify(req: &ApiRequest, source: reqwest::Error) -> Error {
             path: req.path.clone(),
             source,
         }
-    }
-}
-
-/// Whether the client retries this failure of this request by itself.
-///
-/// Plivo's advice: retry 429 and 5xx after a few seconds. A 429 is answered without executing
-/// the request, so every method is retried; 502, 503, 504 and an unknown outcome only where
-/// repeating cannot duplicate anything (GET, DELETE, and a POST that sets a field, such as a
-/// number's `app_id`); a 500 only on GET and DELETE (a create that failed with 500 is
-/// reconciled by listing, never repeated blindly).
-fn should_retry(req: &ApiRequest, err: &Error) -> bool {
-    let read_or_delete = req.method == Method::GET || req.method == Method::DELETE;
-    match err {
-        // Never sent: safe for every method.
-        Error::Transport { .. } => true,
-        // Sent, unknown outcome: only where repeating cannot duplicate anything.
-        Error::OutcomeUnknown { .. } => req.idempotent,
-        Error::Api(api) if api.status == StatusCode::TOO_MANY_REQUESTS => true,
-        Error::Api(api) if api.status == StatusCode::INTERNAL_SERVER_ERROR => read_or_delete,
-        Error::Api(api) => req.idempotent && crate::error::is_retryable_status(api.status),
-        _ => false,
     }
 }
 
@@ -726,33 +676,13 @@ mod tests {
     }
 
     #[test]
-    fn retry_classification_by_method() {
-        let api = |status: u16| {
-            Error::Api(Box::new(ApiError::from_body(
-                Method::GET,
-                String::new(),
-                StatusCode::from_u16(status).unwrap(),
-                b"",
-                None,
-            )))
-        };
-        let get = ApiRequest::get(String::new());
-        let delete = ApiRequest::delete(String::new());
+    fn each_request_says_how_it_repeats() {
+        assert_eq!(ApiRequest::get(String::new()).repeat(), Repeat::Safe);
+        assert_eq!(ApiRequest::delete(String::new()).repeat(), Repeat::Safe);
         let create = ApiRequest::post(String::new(), &serde_json::json!({})).unwrap();
-        let attach = create.clone().idempotent();
-        assert!(should_retry(&get, &api(503)));
-        assert!(should_retry(&delete, &api(502)));
-        assert!(should_retry(&create, &api(429)));
-        assert!(!should_retry(&create, &api(503)));
-        assert!(!should_retry(&create, &api(500)));
-        assert!(should_retry(&get, &api(500)));
-        assert!(should_retry(&delete, &api(500)));
-        assert!(!should_retry(&get, &api(404)));
-        for s in [429, 502, 503, 504] {
-            assert!(should_retry(&attach, &api(s)), "{s}");
-        }
-        assert!(!should_retry(&attach, &api(500)));
-        assert!(!should_retry(&attach, &api(400)));
+        assert_eq!(create.repeat(), Repeat::Unsafe);
+        // A number's app_id: setting a field to a value.
+        assert_eq!(create.idempotent().repeat(), Repeat::Safe);
     }
 
     #[test]

@@ -11,6 +11,7 @@
 use std::fmt;
 use std::time::Duration;
 
+use api_common::{Classify, Failure, Repeat};
 use reqwest::{Method, StatusCode};
 
 use crate::ids::{TrunkId, UriId};
@@ -119,98 +120,53 @@ impl fmt::Display for Refusal {
     }
 }
 
-/// An error answer from the Plivo API, parsed leniently.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct ApiError {
-    /// The HTTP method of the request.
-    pub method: Method,
-    /// The path below the account.
-    pub path: String,
-    /// The HTTP status.
-    pub status: StatusCode,
-    /// Plivo's request id, when the body carried one.
-    pub api_id: Option<String>,
-    /// The message, from `error`, `message`, `global_error`, `data.error` (empty when the body had none).
-    pub message: String,
-    /// A numeric `error_code`, when the body carried one.
-    pub error_code: Option<i64>,
-    /// The `Retry-After` delay the server asked for, if any.
-    pub retry_after: Option<Duration>,
-}
+/// An error answer from the Plivo API: [`api_common::ApiError`], the one error answer of the
+/// workspace's clients, read from Plivo's body leniently by [`api_error`].
+pub use api_common::ApiError;
 
-impl fmt::Display for ApiError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} {}: Plivo answered {}",
-            self.method, self.path, self.status
-        )?;
-        if !self.message.is_empty() {
-            write!(f, ": {}", self.message)?;
+/// Reads a Plivo error body leniently into an [`ApiError`]: a JSON object with `error` /
+/// `message` / `global_error` / `data.error` / `data.message` / `errors.global_error`, its
+/// `error_code` (number or text) and `api_id`; a non-JSON text (the first 500 characters); or
+/// nothing.
+pub(crate) fn api_error(
+    method: Method,
+    path: String,
+    status: StatusCode,
+    body: &[u8],
+    retry_after: Option<Duration>,
+) -> ApiError {
+    let mut api = ApiError::new("Plivo", method, path, status).with_retry_after(retry_after);
+    if let Ok(serde_json::Value::Object(map)) = serde_json::from_slice(body) {
+        if let Some(id) = map.get("api_id").and_then(|v| v.as_str()) {
+            api = api.with_request_id(id);
         }
-        if let Some(code) = self.error_code {
-            write!(f, " (error_code {code})")?;
+        let code = map.get("error_code").and_then(|v| match v {
+            serde_json::Value::Number(n) => Some(n.to_string()),
+            serde_json::Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+            _ => None,
+        });
+        if let Some(code) = code {
+            api = api.with_code(code);
         }
-        if let Some(id) = &self.api_id {
-            write!(f, " [api_id {id}]")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for ApiError {}
-
-impl ApiError {
-    /// Parses an error body leniently: JSON object with `error` / `message` / `global_error` /
-    /// `data.error` / `data.message` / `errors.global_error`, a non-JSON text, or nothing.
-    pub(crate) fn from_body(
-        method: Method,
-        path: String,
-        status: StatusCode,
-        body: &[u8],
-        retry_after: Option<Duration>,
-    ) -> Self {
-        let mut api_id = None;
-        let mut message = String::new();
-        let mut error_code = None;
-        if let Ok(serde_json::Value::Object(map)) = serde_json::from_slice(body) {
-            api_id = map
-                .get("api_id")
-                .and_then(|v| v.as_str())
-                .map(str::to_owned);
-            error_code = map.get("error_code").and_then(|v| {
-                v.as_i64()
-                    .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
+        let candidates = [
+            map.get("error"),
+            map.get("global_error"),
+            map.get("message"),
+            map.get("data").and_then(|d| d.get("error")),
+            map.get("data").and_then(|d| d.get("message")),
+            map.get("errors").and_then(|d| d.get("global_error")),
+        ];
+        if let Some(v) = candidates.into_iter().flatten().find(|v| !is_blank(v)) {
+            api = api.with_message(match v {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
             });
-            let candidates = [
-                map.get("error"),
-                map.get("global_error"),
-                map.get("message"),
-                map.get("data").and_then(|d| d.get("error")),
-                map.get("data").and_then(|d| d.get("message")),
-                map.get("errors").and_then(|d| d.get("global_error")),
-            ];
-            if let Some(v) = candidates.into_iter().flatten().find(|v| !is_blank(v)) {
-                message = match v {
-                    serde_json::Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                };
-            }
-        } else {
-            let text = String::from_utf8_lossy(body);
-            message = text.trim().chars().take(500).collect();
         }
-        Self {
-            method,
-            path,
-            status,
-            api_id,
-            message,
-            error_code,
-            retry_after,
-        }
+    } else {
+        let text = String::from_utf8_lossy(body);
+        api = api.with_message(text.trim().chars().take(500).collect::<String>());
     }
+    api
 }
 
 fn is_blank(v: &serde_json::Value) -> bool {
@@ -223,26 +179,34 @@ fn is_blank(v: &serde_json::Value) -> bool {
     }
 }
 
-/// Statuses worth retrying: rate limited or a gateway/availability problem.
-pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
-    matches!(status.as_u16(), 429 | 502 | 503 | 504)
+impl Classify for Error {
+    fn failure(&self) -> Failure {
+        match self {
+            Self::Transport { .. } => Failure::NotSent,
+            Self::OutcomeUnknown { .. } => Failure::OutcomeUnknown,
+            Self::Api(api) => Failure::Answered {
+                status: api.status,
+                retry_after: api.retry_after,
+            },
+            _ => Failure::Final,
+        }
+    }
 }
 
 impl Error {
-    /// True when sending the same request again is safe and may succeed: a transport failure before
-    /// sending, or an API answer of 429, 502, 503 or 504.
+    /// True when sending the same request again is safe and may succeed, judged by the
+    /// request's method ([`Repeat::of_method`]) and the workspace's one retry rule
+    /// ([`Failure::is_retryable`]): never sent, a 429, or for GET and DELETE an unknown outcome
+    /// or a 500, 502, 503 or 504.
     ///
-    /// An [`Error::OutcomeUnknown`] is retryable only for GET and DELETE: a POST may already have
-    /// taken effect, so the caller reconciles (lists) first.
+    /// The client itself also repeats a POST that only sets a field (a number's `app_id`).
     pub fn is_retryable(&self) -> bool {
-        match self {
-            Self::Transport { .. } => true,
-            Self::OutcomeUnknown { method, .. } => {
-                *method == Method::GET || *method == Method::DELETE
-            }
-            Self::Api(api) => is_retryable_status(api.status),
-            _ => false,
-        }
+        let method = match self {
+            Self::Transport { method, .. } | Self::OutcomeUnknown { method, .. } => method,
+            Self::Api(api) => &api.method,
+            _ => return false,
+        };
+        self.failure().is_retryable(Repeat::of_method(method))
     }
 
     /// True when the request was sent and its effect is unknown (timeout or broken connection after
@@ -296,7 +260,7 @@ mod tests {
     use super::*;
 
     fn parse(body: &str) -> ApiError {
-        ApiError::from_body(
+        api_error(
             Method::GET,
             "Zentrunk/Trunk/".into(),
             StatusCode::BAD_REQUEST,
@@ -308,9 +272,9 @@ mod tests {
     #[test]
     fn error_field_is_read() {
         let e = parse(r#"{"api_id": "97ce", "error": "answer_url parameter is missing"}"#);
-        assert_eq!(e.api_id.as_deref(), Some("97ce"));
+        assert_eq!(e.request_id.as_deref(), Some("97ce"));
         assert_eq!(e.message, "answer_url parameter is missing");
-        assert_eq!(e.error_code, None);
+        assert_eq!(e.code, None);
     }
 
     #[test]
@@ -318,7 +282,8 @@ mod tests {
         let e =
             parse(r#"{"api_id": "e2", "error_code": 404, "message": "Phone number is invalid"}"#);
         assert_eq!(e.message, "Phone number is invalid");
-        assert_eq!(e.error_code, Some(404));
+        assert_eq!(e.code.as_deref(), Some("404"));
+        assert_eq!(parse(r#"{"error_code": " 7 "}"#).code.as_deref(), Some("7"));
     }
 
     #[test]
@@ -335,7 +300,7 @@ mod tests {
     fn empty_and_non_json_bodies_are_accepted() {
         let e = parse("");
         assert_eq!(e.message, "");
-        assert_eq!(e.api_id, None);
+        assert_eq!(e.request_id, None);
         assert_eq!(parse("{}").message, "");
         assert_eq!(
             parse("<html>Bad gateway</html>").message,
@@ -348,15 +313,23 @@ mod tests {
     }
 
     #[test]
-    fn retryable_statuses() {
-        for s in [429, 502, 503, 504] {
-            assert!(is_retryable_status(StatusCode::from_u16(s).unwrap()), "{s}");
+    fn retryable_by_method() {
+        let api = |method: Method, status: u16| {
+            Error::Api(Box::new(api_error(
+                method,
+                String::new(),
+                StatusCode::from_u16(status).unwrap(),
+                b"",
+                None,
+            )))
+        };
+        for s in [429, 500, 502, 503, 504] {
+            assert!(api(Method::GET, s).is_retryable(), "{s}");
+            assert!(api(Method::DELETE, s).is_retryable(), "{s}");
         }
-        for s in [400, 401, 403, 404, 409, 422, 500] {
-            assert!(
-                !is_retryable_status(StatusCode::from_u16(s).unwrap()),
-                "{s}"
-            );
+        assert!(api(Method::POST, 429).is_retryable());
+        for s in [400, 401, 403, 404, 409, 422, 500, 503] {
+            assert!(!api(Method::POST, s).is_retryable(), "{s}");
         }
     }
 }

@@ -30,7 +30,6 @@ mod error;
 mod ids;
 mod page;
 mod ratelimit;
-mod retry;
 
 pub mod numbers;
 pub mod zentrunk;
@@ -43,6 +42,9 @@ pub mod sandbox;
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
 
+/// The retry policy, its sleeper and the failure classes are the workspace's one definition, in
+/// [`api_common`].
+pub use api_common::{Classify, Failure, Repeat, RetryPolicy, Sleeper, TokioSleeper};
 pub use client::{ClientBuilder, DEFAULT_BASE_URL, DEFAULT_USER_AGENT, PlivoClient};
 pub use common::{Created, Updated};
 pub use error::{ApiError, Error, Refusal};
@@ -53,7 +55,6 @@ pub use numbers::phone_number::{
 };
 pub use page::{MAX_PAGE_SIZE, Meta, Page};
 pub use ratelimit::{RateLimit, RateLimiter};
-pub use retry::{RetryPolicy, Sleeper, TokioSleeper};
 pub use zentrunk::call::{Call, CallFilter, CallInsights, CallParty, Calls};
 pub use zentrunk::credential::{CreateCredential, Credential, Credentials, UpdateCredential};
 pub use zentrunk::ip_acl::{CreateIpAcl, IpAcl, IpAcls, UpdateIpAcl};

@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use api_common::{Classify, Failure, Repeat};
 use serde::{Deserialize, Serialize};
 
 /// The kind of WeHostVoIP object an error or a step is about.
@@ -39,22 +40,9 @@ impl std::fmt::Display for Kind {
     }
 }
 
-/// An error body returned by a server that implements `openapi.yaml`, or the status alone.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ApiError {
-    /// HTTP method of the request.
-    pub method: String,
-    /// Path of the request (never the query, never headers).
-    pub path: String,
-    /// HTTP status code.
-    pub status: u16,
-    /// The `code` field of the error body, when there was one.
-    pub code: Option<String>,
-    /// The `message` field of the error body, or a short excerpt of a non-JSON body.
-    pub message: String,
-    /// The `Retry-After` delay the server asked for (seconds form), if any.
-    pub retry_after: Option<std::time::Duration>,
-}
+/// An error answer of a server that implements `openapi.yaml` ([`api_common::ApiError`], the one
+/// error answer of the workspace's clients): its `code` and `message`, or the status alone.
+pub use api_common::ApiError;
 
 /// Everything that can go wrong in this crate.
 #[derive(Debug, thiserror::Error)]
@@ -181,7 +169,7 @@ pub enum Error {
     #[error("the HTTP client could not be built")]
     Client(#[source] reqwest::Error),
     /// The server answered with an error status that maps to no other variant.
-    #[error("{} {} returned {}: {}", .0.method, .0.path, .0.status, .0.message)]
+    #[error(transparent)]
     Api(Box<ApiError>),
     /// The server answered 2xx with a body that is not the contract's object.
     #[error("{method} {path}: response body does not match the contract")]
@@ -197,19 +185,24 @@ pub enum Error {
 }
 
 impl Error {
-    /// True when the same request may succeed if sent again (rate limit, unavailable, not sent).
+    /// True when the same request may succeed if sent again, by the workspace's one retry rule
+    /// ([`Failure::is_retryable`]) for the request's method ([`Repeat::of_method`]): never
+    /// sent, a 429, or for a read an unknown outcome or a 500, 502, 503 or 504.
     pub fn is_retryable(&self) -> bool {
-        match self {
-            Self::NotSent { .. } => true,
-            Self::Api(api) => matches!(api.status, 429 | 502 | 503 | 504),
-            _ => false,
-        }
+        let method = match self {
+            Self::NotSent { method, .. } | Self::OutcomeUnknown { method, .. } => {
+                reqwest::Method::from_bytes(method.as_bytes()).unwrap_or(reqwest::Method::POST)
+            }
+            Self::Api(api) => api.method.clone(),
+            _ => return false,
+        };
+        self.failure().is_retryable(Repeat::of_method(&method))
     }
 
     /// The HTTP status when the server answered with an error.
     pub fn status(&self) -> Option<u16> {
         match self {
-            Self::Api(api) => Some(api.status),
+            Self::Api(api) => Some(api.status.as_u16()),
             _ => None,
         }
     }
@@ -223,6 +216,20 @@ impl Error {
             what,
             value: value.into(),
             rule,
+        }
+    }
+}
+
+impl Classify for Error {
+    fn failure(&self) -> Failure {
+        match self {
+            Self::NotSent { .. } => Failure::NotSent,
+            Self::OutcomeUnknown { .. } => Failure::OutcomeUnknown,
+            Self::Api(api) => Failure::Answered {
+                status: api.status,
+                retry_after: api.retry_after,
+            },
+            _ => Failure::Final,
         }
     }
 }

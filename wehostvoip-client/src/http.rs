@@ -1,11 +1,10 @@
 //! The HTTP backend: a client of the REST contract in `openapi.yaml`.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use backon::{ExponentialBuilder, Retryable as _};
+use api_common::{Repeat, RetryPolicy, retry_after};
 use reqwest::Method;
-use reqwest::header::{AUTHORIZATION, HeaderValue, RETRY_AFTER};
+use reqwest::header::{AUTHORIZATION, HeaderValue};
 use secrecy::{ExposeSecret as _, SecretString};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -17,35 +16,15 @@ use crate::{
     SecurityGroup, Subscriber, Tenant, TenantDomain, WeHostVoip,
 };
 
-/// How reads (GET) are retried on 429, 502, 503, 504 and connection failures. Writes are never
-/// retried blindly.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RetryPolicy {
-    /// Retries after the first attempt (0 disables retries).
-    pub max_retries: usize,
-    /// First backoff delay; it doubles each retry, with jitter.
-    pub initial_delay: Duration,
-    /// Cap on any delay, including a server's `Retry-After`.
-    pub max_delay: Duration,
-}
-
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        Self {
-            max_retries: 3,
-            initial_delay: Duration::from_millis(200),
-            max_delay: Duration::from_secs(10),
-        }
-    }
-}
-
 /// Settings of the [`Http`] backend.
 pub struct HttpConfig {
     /// Base URL of the API, e.g. `https://whv-api.example.net/v1/` (paths are joined onto it).
     pub base_url: Url,
     /// Bearer token.
     pub token: SecretString,
-    /// Retry policy for reads.
+    /// Retry policy (the workspace's one, [`api_common::RetryPolicy`]): every request that was
+    /// never sent or was answered 429 is retried; a read also after 500, 502, 503, 504 or an
+    /// unknown outcome; a write that may have run never is.
     pub retry: RetryPolicy,
     /// Timeout of each attempt.
     pub timeout: Duration,
@@ -236,11 +215,7 @@ impl Http {
             }
         })?;
         let status = response.status();
-        let retry_after = response
-            .headers()
-            .get(RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| parse_retry_after(v, std::time::SystemTime::now()));
+        let retry_after = retry_after(response.headers(), std::time::SystemTime::now());
         let bytes = response
             .bytes()
             .await
@@ -254,9 +229,9 @@ impl Http {
             return Ok(bytes.to_vec());
         }
         Err(map_error(
-            method,
+            req.method.clone(),
             path,
-            status.as_u16(),
+            status,
             &bytes,
             retry_after,
         ))
@@ -272,43 +247,23 @@ impl Http {
             attempts = tracing::field::Empty,
             status = tracing::field::Empty,
         );
-        let attempts = AtomicUsize::new(0);
-        let send = || {
-            attempts.fetch_add(1, Ordering::Relaxed);
-            self.send_once(&req)
-        };
-        let result = if req.method != Method::GET || self.retry.max_retries == 0 {
-            send().instrument(span.clone()).await
+        // Reads repeat safely; a write is repeated only when it certainly did not run.
+        let repeat = if req.method == Method::GET {
+            Repeat::Safe
         } else {
-            let backoff = ExponentialBuilder::default()
-                .with_min_delay(self.retry.initial_delay)
-                .with_max_delay(self.retry.max_delay)
-                .with_max_times(self.retry.max_retries)
-                .with_jitter();
-            let cap = self.retry.max_delay;
-            send.retry(backoff)
-                .sleep(tokio::time::sleep)
-                .when(Error::is_retryable)
-                .adjust(move |err, delay| {
-                    let hinted = match err {
-                        Error::Api(api) => api.retry_after,
-                        _ => None,
-                    };
-                    delay.map(|d| hinted.unwrap_or(d).min(cap))
-                })
-                .notify(|err, delay| {
-                    tracing::warn!(?delay, error = %err, "retrying wehostvoip api read");
-                })
-                .instrument(span.clone())
-                .await
+            Repeat::Unsafe
         };
-        span.record("attempts", attempts.load(Ordering::Relaxed));
-        if let Err(err) = &result {
-            span.record("status", err.status().unwrap_or(0));
-        } else {
-            span.record("status", 200);
-        }
-        result
+        let outcome = self
+            .retry
+            .run(repeat, || self.send_once(&req))
+            .instrument(span.clone())
+            .await;
+        span.record("attempts", outcome.attempts);
+        match &outcome.result {
+            Err(err) => span.record("status", err.status().unwrap_or(0)),
+            Ok(_) => span.record("status", 200),
+        };
+        outcome.result
     }
 
     /// GET of one object: a 404 means "does not exist".
@@ -345,20 +300,10 @@ impl Http {
     }
 }
 
-/// `Retry-After` as delay-seconds or an HTTP date (a date in the past means "now").
-fn parse_retry_after(value: &str, now: std::time::SystemTime) -> Option<Duration> {
-    let value = value.trim();
-    if let Ok(secs) = value.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
-    }
-    let at = httpdate::parse_http_date(value).ok()?;
-    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
-}
-
 fn map_error(
-    method: String,
+    method: Method,
     path: String,
-    status: u16,
+    status: reqwest::StatusCode,
     body: &[u8],
     retry_after: Option<Duration>,
 ) -> Error {
@@ -392,15 +337,13 @@ fn map_error(
             let text = String::from_utf8_lossy(body);
             text.chars().take(200).collect()
         });
-    let code = parsed.and_then(|b| b.code);
-    Error::Api(Box::new(ApiError {
-        method,
-        path,
-        status,
-        code,
-        message,
-        retry_after,
-    }))
+    let mut api = ApiError::new("WeHostVoIP", method, path, status)
+        .with_message(message)
+        .with_retry_after(retry_after);
+    if let Some(code) = parsed.and_then(|b| b.code) {
+        api = api.with_code(code);
+    }
+    Error::Api(Box::new(api))
 }
 
 fn to_json<T: serde::Serialize>(v: &T) -> serde_json::Value {
@@ -608,35 +551,29 @@ mod tests {
     }
 
     #[test]
-    fn retry_after_takes_seconds_or_a_date() {
-        let now = std::time::UNIX_EPOCH + Duration::from_secs(1_445_412_480);
-        assert_eq!(parse_retry_after(" 7 ", now), Some(Duration::from_secs(7)));
-        assert_eq!(
-            parse_retry_after("Wed, 21 Oct 2015 07:28:30 GMT", now),
-            Some(Duration::from_secs(30))
-        );
-        assert_eq!(
-            parse_retry_after("Wed, 21 Oct 2015 07:27:00 GMT", now),
-            Some(Duration::ZERO)
-        );
-        assert_eq!(parse_retry_after("soon", now), None);
-    }
-
-    #[test]
     fn error_bodies_map_to_variants() {
         let e = map_error(
-            "POST".into(),
+            Method::POST,
             "/carriers".into(),
-            409,
+            reqwest::StatusCode::CONFLICT,
             br#"{"code":"already_exists","kind":"carrier","name":"plivo","message":"exists"}"#,
             None,
         );
         assert!(
             matches!(e, Error::AlreadyExists { kind: Kind::Carrier, ref name } if name == "plivo")
         );
-        let e = map_error("GET".into(), "/x".into(), 500, b"<html>boom</html>", None);
+        let e = map_error(
+            Method::GET,
+            "/x".into(),
+            reqwest::StatusCode::INTERNAL_SERVER_ERROR,
+            b"<html>boom</html>",
+            None,
+        );
         assert_eq!(e.status(), Some(500));
-        assert!(e.to_string().contains("boom"));
+        assert_eq!(
+            e.to_string(),
+            "GET /x: WeHostVoIP answered 500 Internal Server Error: <html>boom</html>"
+        );
     }
 
     #[test]

@@ -41,11 +41,12 @@ mod shared;
 mod types;
 mod world;
 
+pub use api_common::{RetryPolicy, Sleeper, TokioSleeper};
 pub use checklist::{
     Checklist, Confirmation, ConfirmedStep, Console, Field, Form, ManualTask, StateLock, Step,
 };
 pub use error::{ApiError, Error, Kind};
-pub use http::{Http, HttpConfig, RetryPolicy};
+pub use http::{Http, HttpConfig};
 pub use memory::InMemory;
 pub use model::{
     ApplyTo, Capabilities, Carrier, Gateway, InventoryNumber, NumberType, PhoneNumberAssignment,

@@ -105,7 +105,7 @@ async fn error_fixtures_parse_leniently() {
             404,
             Some("e2627405-543d-4280-bdfc-a9777073838d"),
             "Phone number is invalid or does not exist.",
-            Some(404),
+            Some("404"),
         ),
         (
             "go_profileDeleteResponse.json",
@@ -153,9 +153,9 @@ async fn error_fixtures_parse_leniently() {
             .unwrap_err();
         let api = err.api_error().unwrap_or_else(|| panic!("{name}: {err}"));
         assert_eq!(api.status.as_u16(), status, "{name}");
-        assert_eq!(api.api_id.as_deref(), api_id, "{name}");
+        assert_eq!(api.request_id.as_deref(), api_id, "{name}");
         assert_eq!(api.message, message, "{name}");
-        assert_eq!(api.error_code, code, "{name}");
+        assert_eq!(api.code.as_deref(), code, "{name}");
         assert!(err.to_string().contains(message), "{name}: {err}");
         assert!(!err.is_retryable(), "{name}");
     }

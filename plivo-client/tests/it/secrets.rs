@@ -222,7 +222,7 @@ async fn every_error_kind_and_the_logs_are_clean() {
 
     let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
     assert!(
-        text.contains("retrying Plivo request"),
+        text.contains("retrying request"),
         "the retry was logged: {text}"
     );
     assert!(text.contains("plivo.request"), "{text}");

@@ -7,16 +7,16 @@
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use secrecy::SecretString;
 use serde_json::{Value, json};
-use wehostvoip_client::{Error, Http, HttpConfig, Kind, RetryPolicy, WeHostVoip};
+use wehostvoip_client::{Error, Http, HttpConfig, Kind, WeHostVoip};
 use wiremock::matchers::{any, body_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::fixtures::{NUMBER, inventory_number, plivo_carrier, security_group, tenant};
-use crate::server::{TOKEN, client};
+use crate::server::{TOKEN, Waits, client, client_with, test_policy};
 
 /// Mounted last: any request no other mock expected fails the test with its method and path.
 async fn catch_all(server: &MockServer) {
@@ -364,7 +364,8 @@ async fn error_bodies_become_typed_errors() {
         .respond_with(
             ResponseTemplate::new(500).set_body_string("<html>upstream console timed out</html>"),
         )
-        .expect(1)
+        // A read answered 500 is repeated (the workspace's one retry rule): 1 + 2 retries.
+        .expect(3)
         .mount(&server)
         .await;
     Mock::given(method("GET"))
@@ -420,7 +421,7 @@ async fn error_bodies_become_typed_errors() {
     );
     let err = b.list_tenants().await.unwrap_err();
     assert_eq!(err.status(), Some(500));
-    assert!(!err.is_retryable());
+    assert!(err.is_retryable());
     assert!(
         err.to_string().contains("upstream console timed out"),
         "{err}"
@@ -465,18 +466,15 @@ async fn reads_are_retried_on_429_and_503_honouring_a_capped_retry_after() {
         .mount(&server)
         .await;
     catch_all(&server).await;
-    let started = Instant::now();
-    assert_eq!(client(&server).list_carriers().await.unwrap(), vec![]);
-    // Retry-After: 3600 was capped by the policy's 5 ms maximum.
-    assert!(
-        started.elapsed() < Duration::from_secs(5),
-        "{:?}",
-        started.elapsed()
-    );
+    let waits = Arc::new(Waits::default());
+    let b = client_with(&server, test_policy(waits.clone()));
+    assert_eq!(b.list_carriers().await.unwrap(), vec![]);
+    // The backoff's 10 ms after the 503; Retry-After: 3600 capped by the policy at 50 ms.
+    assert_eq!(waits.millis(), vec![10, 50]);
 }
 
 #[tokio::test]
-async fn reads_give_up_after_the_policy_and_writes_are_never_retried_blindly() {
+async fn reads_give_up_after_the_policy_and_writes_are_repeated_only_when_they_did_not_run() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/v1/numbers"))
@@ -487,31 +485,38 @@ async fn reads_give_up_after_the_policy_and_writes_are_never_retried_blindly() {
         .expect(3)
         .mount(&server)
         .await;
+    // A write answered 503 may have run: never repeated.
     Mock::given(method("POST"))
         .and(path("/v1/numbers"))
         .respond_with(ResponseTemplate::new(503))
         .expect(1)
         .mount(&server)
         .await;
+    // A write answered 429 did not run: repeated until the policy's total wait (100 ms) would be
+    // passed: Retry-After 1 s capped at 50 ms, twice.
     Mock::given(method("PUT"))
         .and(path("/v1/tenants/acme.hobot.wehostvoip.io/carrier"))
         .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "1"))
-        .expect(1)
+        .expect(3)
         .mount(&server)
         .await;
     catch_all(&server).await;
-    let b = client(&server);
+    let waits = Arc::new(Waits::default());
+    let b = client_with(&server, test_policy(waits.clone()));
     let err = b.list_inventory().await.unwrap_err();
     assert!(err.is_retryable());
     assert!(
         matches!(&err, Error::Api(api) if api.status == 503 && api.message == "console maintenance"),
         "{err:?}"
     );
+    assert_eq!(waits.millis(), vec![10, 20]);
     let err = b
         .add_inventory_number(&inventory_number())
         .await
         .unwrap_err();
     assert_eq!(err.status(), Some(503));
+    assert!(!err.is_retryable(), "a POST that may have run");
+    assert_eq!(waits.millis(), vec![10, 20], "no wait for the POST");
     let err = b
         .bind_tenant_carrier(&tenant(), &plivo_carrier().name)
         .await
@@ -520,6 +525,7 @@ async fn reads_give_up_after_the_policy_and_writes_are_never_retried_blindly() {
         matches!(&err, Error::Api(api) if api.retry_after == Some(Duration::from_secs(1))),
         "{err:?}"
     );
+    assert_eq!(waits.millis(), vec![10, 20, 50, 50]);
 }
 
 #[tokio::test]
@@ -531,11 +537,8 @@ async fn a_refused_connection_is_reported_as_not_sent() {
         format!("http://127.0.0.1:{port}/v1").parse().unwrap(),
         SecretString::from(TOKEN),
     );
-    config.retry = RetryPolicy {
-        max_retries: 1,
-        initial_delay: Duration::from_millis(1),
-        max_delay: Duration::from_millis(2),
-    };
+    let waits = Arc::new(Waits::default());
+    config.retry = test_policy(waits.clone()).max_retries(1);
     let b = Http::new(config).unwrap();
     let err = b.list_carriers().await.unwrap_err();
     assert!(matches!(err, Error::NotSent { .. }), "{err:?}");
@@ -545,6 +548,8 @@ async fn a_refused_connection_is_reported_as_not_sent() {
         matches!(&err, Error::NotSent { method, path, .. } if method == "POST" && path == "/carriers"),
         "{err:?}"
     );
+    // Never sent, so safe to repeat even for a create: one retry each.
+    assert_eq!(waits.millis(), vec![10, 10]);
 }
 
 #[test]
@@ -638,7 +643,7 @@ async fn the_token_never_appears_in_debug_errors_or_logs() {
         }
     }
     let logged = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
-    assert!(logged.contains("retrying wehostvoip api read"), "{logged}");
+    assert!(logged.contains("retrying request"), "{logged}");
     assert!(seen.contains("/carriers"));
     assert!(!seen.contains(TOKEN), "{seen}");
     assert!(!logged.contains(TOKEN), "{logged}");

@@ -4,12 +4,15 @@
 // Early returns carry a whole response; its size does not matter in a test server.
 #![allow(clippy::result_large_err)]
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use secrecy::SecretString;
 use serde::Serialize;
 use serde_json::{Value, json};
-use wehostvoip_client::{Error, Http, HttpConfig, RetryPolicy, World};
+use wehostvoip_client::{Error, Http, HttpConfig, RetryPolicy, Sleeper, World};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
@@ -31,16 +34,52 @@ pub async fn start(world: World) -> MockServer {
 }
 
 pub fn client(server: &MockServer) -> Http {
+    client_with(server, test_policy(Arc::new(Waits::default())))
+}
+
+pub fn client_with(server: &MockServer, retry: RetryPolicy) -> Http {
     let mut config = HttpConfig::new(
         format!("{}/v1/", server.uri()).parse().unwrap(),
         SecretString::from(TOKEN),
     );
-    config.retry = RetryPolicy {
-        max_retries: 2,
-        initial_delay: std::time::Duration::from_millis(1),
-        max_delay: std::time::Duration::from_millis(5),
-    };
+    config.retry = retry;
     Http::new(config).unwrap()
+}
+
+/// The tests' retry policy: 2 retries, backoff 10 ms then 20 ms (no jitter), `Retry-After` capped
+/// at 50 ms, 100 ms of waiting at most; `waits` records each wait and nothing really sleeps.
+pub fn test_policy(waits: Arc<Waits>) -> RetryPolicy {
+    RetryPolicy::default()
+        .max_retries(2)
+        .jitter(false)
+        .min_delay(Duration::from_millis(10))
+        .max_delay(Duration::from_millis(20))
+        .retry_after_cap(Duration::from_millis(50))
+        .max_total_wait(Duration::from_millis(100))
+        .sleeper(waits)
+}
+
+/// A sleeper that records the waits asked of it and returns at once.
+#[derive(Debug, Default)]
+pub struct Waits(Mutex<Vec<Duration>>);
+
+impl Waits {
+    /// The waits so far, in milliseconds.
+    pub fn millis(&self) -> Vec<u128> {
+        self.0
+            .lock()
+            .unwrap()
+            .iter()
+            .map(Duration::as_millis)
+            .collect()
+    }
+}
+
+impl Sleeper for Waits {
+    fn sleep(&self, delay: Duration) -> Pin<Box<dyn Future<Output = ()> + Send>> {
+        self.0.lock().unwrap().push(delay);
+        Box::pin(std::future::ready(()))
+    }
 }
 
 fn decode(segment: &str) -> String {
