@@ -83,14 +83,14 @@ pub fn init_logging(verbose: u8, quiet: bool) {
         .try_init();
 }
 
-/// The messages of an error and its causes, each once: a cause whose text the previous lines
-/// already say is left out.
+/// The messages of an error and its causes, outermost first. The workspace's errors never format
+/// their cause into their own message, so each cause is said once.
 pub fn causes(e: &(dyn std::error::Error + 'static)) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut next: Option<&(dyn std::error::Error + 'static)> = Some(e);
     while let Some(err) = next {
         let text = err.to_string();
-        if !text.is_empty() && !lines.iter().any(|l| l.contains(&text)) {
+        if !text.is_empty() {
             lines.push(text);
         }
         next = err.source();
@@ -271,18 +271,22 @@ mod tests {
     }
 
     #[test]
-    fn each_cause_is_printed_once() {
+    fn every_cause_is_printed_in_order() {
         let e = E(
-            "Plivo: GET Zentrunk/Trunk/: request not sent",
+            "a Plivo request failed",
             Some(Box::new(E(
                 "GET Zentrunk/Trunk/: request not sent",
-                Some(Box::new(E("connection refused", None))),
+                Some(Box::new(E(
+                    "",
+                    Some(Box::new(E("connection refused", None))),
+                ))),
             ))),
         );
         assert_eq!(
             causes(&e),
             vec![
-                "Plivo: GET Zentrunk/Trunk/: request not sent",
+                "a Plivo request failed",
+                "GET Zentrunk/Trunk/: request not sent",
                 "connection refused"
             ]
         );

@@ -52,6 +52,22 @@ impl CliError {
                         };
                         CliError::Input(InputError::new(&flag, &value, rule))
                     }
+                    InterconnectError::Input {
+                        what,
+                        value,
+                        source,
+                    } => {
+                        let flag = if what == "extension" {
+                            "--number".to_owned()
+                        } else {
+                            format!("--{}", what.replace(' ', "-"))
+                        };
+                        let rule = match &source {
+                            wehostvoip_client::Error::Invalid { rule, .. } => (*rule).to_owned(),
+                            other => other.to_string(),
+                        };
+                        CliError::Input(InputError::new(&flag, &value, rule))
+                    }
                     other => CliError::Failed(Box::new(other)),
                 },
                 Err(e) => CliError::Failed(e),

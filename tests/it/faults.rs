@@ -2,6 +2,7 @@
 //! again; the final state must equal the fault-free one, with no duplicate object.
 
 use interconnect_core::InboundAuth;
+use interconnect_core::interconnect::InterconnectError;
 use plivo_client::sandbox::Fault;
 use wehostvoip_client::InMemory;
 
@@ -69,4 +70,52 @@ async fn every_request_of_the_first_apply_can_fail_and_a_rerun_converges() {
          {failed_applies} first applies failed, all converged"
     );
     assert_eq!(cases, requests * faults.len() as u64);
+}
+
+/// A failed step keeps the client's error as it is (a caller can match on it), and each level's
+/// message says only its own part: no message repeats its cause's text.
+#[tokio::test]
+async fn a_failed_step_keeps_the_typed_client_error_and_each_cause_is_said_once() {
+    let sandbox = common::sandbox().await;
+    let ic = common::interconnect(
+        &sandbox,
+        InMemory::new(common::world()),
+        InboundAuth::SeedAliasGateway,
+    );
+    let plan = ic.plan().await.unwrap();
+    // The first request of the apply is a POST create: a 500 is not retried.
+    sandbox.fail_nth(2, Fault::ServerError(500));
+    let err = ic.apply(&plan).await.unwrap_err();
+
+    let InterconnectError::Step { step, source, .. } = &err else {
+        panic!("expected a failed step: {err:?}");
+    };
+    assert!(*step >= 1);
+    let InterconnectError::Plivo(plivo) = source.as_ref() else {
+        panic!("expected the Plivo client's error: {source:?}");
+    };
+    assert_eq!(plivo.status().map(|s| s.as_u16()), Some(500));
+    assert!(matches!(plivo, plivo_client::Error::Api(_)), "{plivo:?}");
+
+    let mut messages = Vec::new();
+    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(&err);
+    while let Some(e) = next {
+        messages.push(e.to_string());
+        next = e.source();
+    }
+    assert_eq!(messages.len(), 3, "{messages:#?}");
+    for pair in messages.windows(2) {
+        assert!(
+            !pair[0].contains(&pair[1]),
+            "{:?} repeats its cause {:?}",
+            pair[0],
+            pair[1]
+        );
+    }
+    assert_eq!(err.chain(), messages.join(": "));
+    assert!(
+        err.chain().contains("Plivo answered 500"),
+        "{}",
+        err.chain()
+    );
 }

@@ -66,7 +66,7 @@ async fn bad_input_is_refused_before_any_request() {
                 InterconnectError::Invalid { .. }
                     | InterconnectError::Missing(_)
                     | InterconnectError::Domain(_)
-                    | InterconnectError::WeHostVoip(_)
+                    | InterconnectError::Input { .. }
             ),
             "{err:?}"
         );

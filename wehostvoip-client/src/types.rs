@@ -290,6 +290,20 @@ impl E164 {
     }
 }
 
+/// A number checked by the one rule is a console number as it is: no second check, no error.
+impl From<sip_rules::e164::Number> for E164 {
+    fn from(number: sip_rules::e164::Number) -> Self {
+        Self(number.as_str().to_owned())
+    }
+}
+
+/// A country of the one table is a console country code as it is.
+impl From<sip_rules::e164::Country> for CountryCode {
+    fn from(country: sip_rules::e164::Country) -> Self {
+        Self(country.code().to_owned())
+    }
+}
+
 fn parse_digit_prefix(s: &str) -> Result<String, Error> {
     if !all_digits(s) || s.len() > 15 {
         return Err(Error::invalid(

@@ -222,7 +222,7 @@ impl Interconnect {
                     progress(&event);
                 }
                 Err(e) => {
-                    event.outcome = StepOutcome::Failed(e.to_string());
+                    event.outcome = StepOutcome::Failed(e.chain());
                     progress(&event);
                     return Err(InterconnectError::Step {
                         step: i + 1,

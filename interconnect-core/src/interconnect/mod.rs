@@ -71,13 +71,30 @@ pub use policy::CallPolicy;
 pub use verify::{Finding, Severity, TestCall, TestCallReport, Verification};
 
 /// Everything that can go wrong while building, planning, applying or verifying an interconnect.
+///
+/// Each message says only what went wrong at its own level; the cause is the
+/// [`source`](std::error::Error::source), never formatted into the message as well, and a wrapped
+/// client error keeps its type so a caller can match on it:
+///
+/// ```
+/// use interconnect_core::interconnect::InterconnectError;
+///
+/// fn is_rate_limited(e: &InterconnectError) -> bool {
+///     match e {
+///         InterconnectError::Plivo(e) => e.status().is_some_and(|s| s.as_u16() == 429),
+///         InterconnectError::Step { source, .. } => is_rate_limited(source),
+///         _ => false,
+///     }
+/// }
+/// # let _ = is_rate_limited;
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum InterconnectError {
     /// A required builder input was not given.
     #[error("missing {0}: set it on the Interconnect builder")]
     Missing(&'static str),
-    /// A builder input breaks a rule.
+    /// A builder input breaks a rule of the interconnect.
     #[error("invalid {what} {value:?}: {rule}")]
     Invalid {
         /// The input.
@@ -85,19 +102,30 @@ pub enum InterconnectError {
         /// The rejected value.
         value: String,
         /// The rule it breaks.
-        rule: String,
+        rule: &'static str,
+    },
+    /// A builder input is not one WeHostVoIP takes (a tenant domain, a route's extension).
+    #[error("invalid {what} {value:?} for WeHostVoIP")]
+    Input {
+        /// The input.
+        what: &'static str,
+        /// The rejected value.
+        value: String,
+        /// The WeHostVoIP client's rule it breaks, as that client's typed error.
+        #[source]
+        source: whv::Error,
     },
     /// A domain value is invalid.
     #[error(transparent)]
     Domain(#[from] crate::Error),
     /// A Plivo request failed.
-    #[error("Plivo: {0}")]
+    #[error("a Plivo request failed")]
     Plivo(#[from] plivo_client::Error),
     /// A WeHostVoIP operation failed.
-    #[error("WeHostVoIP: {0}")]
+    #[error("a WeHostVoIP operation failed")]
     WeHostVoip(#[from] whv::Error),
     /// The SBC's FQDN could not be resolved.
-    #[error("resolving the SBC: {0}")]
+    #[error(transparent)]
     Resolve(#[from] ResolveError),
     /// The SBC's address (given, last known or resolved) is one Plivo cannot send calls to.
     #[error(transparent)]
@@ -117,7 +145,7 @@ pub enum InterconnectError {
         first: String,
     },
     /// A step failed; the steps before it were applied, and a new plan and apply converge.
-    #[error("step {step} ({what}) failed: {source}")]
+    #[error("step {step} ({what}) failed")]
     Step {
         /// The 1-based step number.
         step: usize,
@@ -133,12 +161,39 @@ pub enum InterconnectError {
 }
 
 impl InterconnectError {
-    fn invalid(what: &'static str, value: impl Into<String>, rule: impl Into<String>) -> Self {
+    fn invalid(what: &'static str, value: impl Into<String>, rule: &'static str) -> Self {
         InterconnectError::Invalid {
             what,
             value: value.into(),
-            rule: rule.into(),
+            rule,
         }
+    }
+
+    /// The message of this error and of each of its causes, joined by `": "`: one line for a log
+    /// or a report, each cause said once.
+    ///
+    /// ```
+    /// use interconnect_core::interconnect::InterconnectError;
+    /// let e = InterconnectError::Step {
+    ///     step: 2,
+    ///     what: "create trunk".into(),
+    ///     source: Box::new(InterconnectError::Missing("SBC")),
+    /// };
+    /// assert_eq!(e.to_string(), "step 2 (create trunk) failed");
+    /// assert_eq!(
+    ///     e.chain(),
+    ///     "step 2 (create trunk) failed: missing SBC: set it on the Interconnect builder"
+    /// );
+    /// ```
+    pub fn chain(&self) -> String {
+        let mut text = self.to_string();
+        let mut next = std::error::Error::source(self);
+        while let Some(cause) = next {
+            text.push_str(": ");
+            text.push_str(&cause.to_string());
+            next = cause.source();
+        }
+        text
     }
 }
 
@@ -236,9 +291,20 @@ impl Names {
         country: Country,
     ) -> Result<Names, InterconnectError> {
         let name = |role| ResourceName::for_tenant(tenant, sbc, role).to_string();
-        let carrier: whv::Name = name(ResourceRole::Carrier).parse()?;
-        let security_group: whv::Name =
-            format!("plivo-{}", country.code().to_ascii_lowercase()).parse()?;
+        let whv_name = |what, value: String| {
+            value
+                .parse::<whv::Name>()
+                .map_err(|source| InterconnectError::Input {
+                    what,
+                    value,
+                    source,
+                })
+        };
+        let carrier = whv_name("carrier name", name(ResourceRole::Carrier))?;
+        let security_group = whv_name(
+            "security group name",
+            format!("plivo-{}", country.code().to_ascii_lowercase()),
+        )?;
         let inbound = name(ResourceRole::InboundTrunk);
         Ok(Names {
             acl: name(ResourceRole::IpAcl),
@@ -334,7 +400,7 @@ pub struct InterconnectBuilder {
 /// trailing dot, so `acme.io.`, `ACME.io` and `acme.io` are one tenant with one set of names.
 ///
 /// # Errors
-/// [`InterconnectError::WeHostVoip`] with the domain rule the value breaks.
+/// [`InterconnectError::Input`] with the WeHostVoIP client's typed error for the domain rule it breaks.
 ///
 /// ```
 /// use interconnect_core::interconnect::normalize_tenant;
@@ -346,7 +412,12 @@ pub struct InterconnectBuilder {
 pub fn normalize_tenant(raw: &str) -> Result<whv::TenantDomain, InterconnectError> {
     let trimmed = raw.trim();
     let bare = trimmed.strip_suffix('.').unwrap_or(trimmed);
-    Ok(bare.parse::<whv::TenantDomain>()?)
+    bare.parse::<whv::TenantDomain>()
+        .map_err(|source| InterconnectError::Input {
+            what: "tenant",
+            value: raw.to_owned(),
+            source,
+        })
 }
 
 impl fmt::Debug for InterconnectBuilder {
@@ -485,12 +556,15 @@ impl InterconnectBuilder {
             .country
             .ok_or(InterconnectError::Missing("destination country"))?;
         let country: Country = country_raw.parse().map_err(crate::Error::from)?;
-        whv_country(country)?;
         let mut routes: Vec<Route> = Vec::with_capacity(self.routes.len());
         for (number, ext) in self.routes {
-            let extension: whv::Extension = ext.parse().map_err(|e: whv::Error| {
-                InterconnectError::invalid("extension", ext.clone(), e.to_string())
-            })?;
+            let extension: whv::Extension =
+                ext.parse()
+                    .map_err(|source: whv::Error| InterconnectError::Input {
+                        what: "extension",
+                        value: ext.clone(),
+                        source,
+                    })?;
             if routes.iter().any(|r| r.number == number) {
                 return Err(InterconnectError::invalid(
                     "number",
@@ -498,10 +572,8 @@ impl InterconnectBuilder {
                     "each number may be routed to one extension only",
                 ));
             }
-            whv_e164(&number)?;
             routes.push(Route { number, extension });
         }
-        whv_e164(caller_id.number())?;
         let codecs = self.codecs.unwrap_or_default();
         codecs
             .check_against(&crate::presets::PLIVO.capabilities())
@@ -531,16 +603,12 @@ impl InterconnectBuilder {
     }
 }
 
-/// The country in the WeHostVoIP crate's own type.
-pub(crate) fn whv_country(country: Country) -> Result<whv::CountryCode, InterconnectError> {
-    country.code().parse().map_err(|e: whv::Error| {
-        InterconnectError::invalid("country", country.code(), e.to_string())
-    })
+/// The country in the WeHostVoIP crate's own type (the same checked value).
+pub(crate) fn whv_country(country: Country) -> whv::CountryCode {
+    country.rule().into()
 }
 
-/// The number in the WeHostVoIP crate's own E.164 type.
-pub(crate) fn whv_e164(number: &E164) -> Result<whv::E164, InterconnectError> {
-    number.as_str().parse().map_err(|e: whv::Error| {
-        InterconnectError::invalid("number", number.to_string(), e.to_string())
-    })
+/// The number in the WeHostVoIP crate's own E.164 type (the same checked value).
+pub(crate) fn whv_e164(number: &E164) -> whv::E164 {
+    number.rule().into()
 }

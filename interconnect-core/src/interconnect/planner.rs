@@ -148,13 +148,13 @@ pub(crate) fn plan_from(spec: &Spec, observed: &Observed) -> Result<Plan, Interc
     let acl = p.ip_acl();
     let outbound = p.outbound_trunk(acl.as_ref());
     p.carrier(outbound)?;
-    p.caller_id()?;
+    p.caller_id();
     p.tenant()?;
     let uri = p.origination_uri();
     let inbound = p.inbound_trunk(uri.as_ref());
     p.numbers_on_trunk(inbound.as_ref());
-    p.inventory()?;
-    p.extensions()?;
+    p.inventory();
+    p.extensions();
     p.foreign_setups();
     p.warnings.extend(common_warnings(spec, observed));
     Ok(Plan {
@@ -281,7 +281,7 @@ impl<'a> Planner<'a> {
     /// gateway the policy adds.
     fn carrier(&mut self, outbound: Option<&Trunk>) -> Result<(), InterconnectError> {
         let spec = self.spec;
-        let caller = whv_e164(spec.caller_id.number())?;
+        let caller = whv_e164(spec.caller_id.number());
         let display = spec.caller_id.display_name().map(ToOwned::to_owned);
         let primary = match outbound.and_then(|t| t.trunk_domain.as_deref()) {
             Some(d) => GatewayTarget::Address(gateway_address(d)?),
@@ -344,9 +344,9 @@ impl<'a> Planner<'a> {
     }
 
     /// Runbook 3.2: the caller ID ("Source User") on every gateway of the carrier.
-    fn caller_id(&mut self) -> Result<(), InterconnectError> {
+    fn caller_id(&mut self) {
         let spec = self.spec;
-        let caller = whv_e164(spec.caller_id.number())?;
+        let caller = whv_e164(spec.caller_id.number());
         let carrier = self.observed.whv.carrier.as_ref();
         let all_set = carrier.is_some_and(|c| {
             c.gateways
@@ -387,7 +387,6 @@ impl<'a> Planner<'a> {
                 ),
             ));
         }
-        Ok(())
     }
 
     /// Runbook 3.5: the tenant bound to the carrier, the destination country (and toll-free
@@ -495,7 +494,7 @@ impl<'a> Planner<'a> {
     fn desired_group(&mut self) -> Result<whv::SecurityGroup, InterconnectError> {
         let spec = self.spec;
         let mut group = whv::SecurityGroup::new(spec.names.security_group.clone());
-        group.countries.insert(whv_country(spec.country)?);
+        group.countries.insert(whv_country(spec.country));
         let nanp = spec.country.calling_codes().any(|c| c.code() == 1);
         match (spec.allow_toll_free, nanp) {
             (None | Some(true), true) => {
@@ -775,10 +774,10 @@ impl<'a> Planner<'a> {
     }
 
     /// Runbook 4.2: each number in the ISP's inventory.
-    fn inventory(&mut self) -> Result<(), InterconnectError> {
+    fn inventory(&mut self) {
         let spec = self.spec;
         for r in &spec.routes {
-            let number = whv_e164(&r.number)?;
+            let number = whv_e164(&r.number);
             // An existing record is the ISP's to price: it is left as it is.
             let exists = self
                 .observed
@@ -825,17 +824,16 @@ impl<'a> Planner<'a> {
                 changes,
             ));
         }
-        Ok(())
     }
 
     /// Runbook 4.3: each number on its extension.
-    fn extensions(&mut self) -> Result<(), InterconnectError> {
+    fn extensions(&mut self) {
         let spec = self.spec;
         if self.observed.whv.tenant.is_none() {
-            return Ok(());
+            return;
         }
         for r in &spec.routes {
-            let number = whv_e164(&r.number)?;
+            let number = whv_e164(&r.number);
             let current = self
                 .observed
                 .whv
@@ -864,7 +862,6 @@ impl<'a> Planner<'a> {
                 changes,
             ));
         }
-        Ok(())
     }
 }
 
@@ -1190,7 +1187,7 @@ mod tests {
         routed.application = Some("/v1/Account/A/Zentrunk/Trunk/2/".into());
         o.all_numbers = Some(vec![foreign, routed]);
 
-        let plan = teardown_from(&ic.spec, &o, &TeardownOptions::default()).unwrap();
+        let plan = teardown_from(&ic.spec, &o, &TeardownOptions::default());
         assert!(
             !plan
                 .steps
@@ -1212,7 +1209,7 @@ mod tests {
             application: "/v1/Account/A/Application/77/".into(),
         };
         let options = TeardownOptions::default().force(true).restore([route]);
-        let plan = teardown_from(&ic.spec, &o, &options).unwrap();
+        let plan = teardown_from(&ic.spec, &o, &options);
         assert!(plan.conflicts.is_empty());
         assert!(plan.warnings.iter().any(|w| w.code == "forced-detach"));
         let restore = plan

@@ -52,17 +52,13 @@ impl Interconnect {
         options: &TeardownOptions,
     ) -> Result<Plan, InterconnectError> {
         let observed = self.observe(NumberReads::All).await?;
-        teardown_from(&self.spec, &observed, options)
+        Ok(teardown_from(&self.spec, &observed, options))
     }
 }
 
 /// The teardown plan over observed state: a pure function of its inputs.
 #[allow(clippy::too_many_lines)]
-pub(crate) fn teardown_from(
-    spec: &Spec,
-    observed: &Observed,
-    options: &TeardownOptions,
-) -> Result<Plan, InterconnectError> {
+pub(crate) fn teardown_from(spec: &Spec, observed: &Observed, options: &TeardownOptions) -> Plan {
     let names = &spec.names;
     let mut steps = Vec::new();
     let mut warnings = Vec::new();
@@ -75,7 +71,7 @@ pub(crate) fn teardown_from(
 
     // WeHostVoIP numbers first (they ring extensions through the inbound trunk).
     for r in &spec.routes {
-        let number = whv_e164(&r.number)?;
+        let number = whv_e164(&r.number);
         if whv
             .assignments
             .iter()
@@ -298,12 +294,12 @@ pub(crate) fn teardown_from(
         warnings.push(Warning::new("unreadable-object", u.to_string()));
     }
 
-    Ok(Plan {
+    Plan {
         header: header_for(spec, observed, Purpose::Teardown),
         steps,
         warnings,
         conflicts,
-    })
+    }
 }
 
 /// The trunks this library did not make that `uses` something, as `id (name), ...`.
