@@ -539,28 +539,6 @@ pub enum InboundAuthError {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum NameError {
-    /// The tenant is empty or blank.
-    #[error("invalid tenant {value:?}: it is empty")]
-    EmptyTenant {
-        /// The rejected input.
-        value: String,
-    },
-    /// The tenant is longer than 128 characters.
-    #[error("invalid tenant {value:?}: {len} characters, at most 128 are allowed")]
-    TenantTooLong {
-        /// The rejected input.
-        value: String,
-        /// Its length in characters.
-        len: usize,
-    },
-    /// The tenant holds a control character.
-    #[error("invalid tenant {value:?}: it holds the control character {found:?}")]
-    TenantControlCharacter {
-        /// The rejected input.
-        value: String,
-        /// The offending character.
-        found: char,
-    },
     /// A name that does not start with `whv-`: not made by this library.
     #[error(
         "resource name {value:?} does not start with \"whv-\"; it was not made by this library"

@@ -88,11 +88,11 @@
 //! assert!(test_call.is_nanp_toll_free());
 //! let codecs = CodecPolicy::default().check_against(&PLIVO.capabilities())?;
 //! assert!(codecs.warnings().is_empty());
-//! let acl_name = ResourceName::new("acme", &sbc, ResourceRole::IpAcl)?;
+//! let acl_name = ResourceName::new(&"acme".parse()?, &sbc, ResourceRole::IpAcl);
 //! assert_eq!(acl_name.to_string(), "whv-acme-us-acl");
 //! assert_eq!(caller_id.number().digits(), "15105550100");
 //! assert_eq!(InboundAuth::default().gateways().len(), 1);
-//! # Ok::<(), interconnect_core::Error>(())
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 /// The README's example runs as a doctest.
 #[cfg(doctest)]

@@ -22,19 +22,25 @@
 //! string on trunks, ACLs, credentials and URIs); 64 is a conservative bound the scheme stays well
 //! inside (the longest possible name is 49 characters).
 //!
+//! The tenant is a WeHostVoIP tenant domain ([`wehostvoip_client::TenantDomain`], the one tenant
+//! rule, normalised by [`crate::interconnect::normalize_tenant`]), so naming cannot fail.
+//!
 //! ```
 //! use interconnect_core::{ResourceName, Sbc};
 //! use interconnect_core::naming::ResourceRole;
+//! use interconnect_core::interconnect::normalize_tenant;
 //!
 //! let us = Sbc::preset("us").unwrap();
-//! let n = ResourceName::new("acme", us, ResourceRole::OutboundTrunk)?;
+//! let acme = "acme".parse()?;
+//! let n = ResourceName::new(&acme, us, ResourceRole::OutboundTrunk);
 //! assert_eq!(n.to_string(), "whv-acme-us-outbound");
-//! let odd = ResourceName::new("Acme Telecom S.A.", us, ResourceRole::IpAcl)?;
-//! assert_eq!(odd.to_string(), "whv-acme-telecom-s-a_edaef553d0-us-acl");
+//! let tenant = normalize_tenant("Acme.HoBot.WeHostVoIP.io.")?;
+//! let odd = ResourceName::new(&tenant, us, ResourceRole::IpAcl);
+//! assert_eq!(odd.to_string(), "whv-acme-hobot-wehos_d1f04afe7b-us-acl");
 //! let back: ResourceName = odd.to_string().parse()?;
 //! assert_eq!(back.role(), ResourceRole::IpAcl);
-//! assert!(back.is_for("Acme Telecom S.A.", us));
-//! # Ok::<(), interconnect_core::error::NameError>(())
+//! assert!(back.is_for(&tenant, us));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 use std::fmt;
@@ -53,8 +59,6 @@ pub const MAX_PLAIN_KEY_LEN: usize = 24;
 pub const MAX_HASHED_SLUG_LEN: usize = 16;
 /// Hex digits of the hash.
 pub const HASH_HEX_LEN: usize = 10;
-/// The longest tenant accepted, in characters.
-pub const MAX_TENANT_CHARS: usize = 128;
 
 /// What a named object is.
 ///
@@ -157,42 +161,6 @@ fn is_slug(s: &str) -> bool {
 }
 
 /// The key a tenant is named by (see the module docs).
-///
-/// # Errors
-///
-/// [`NameError::EmptyTenant`], [`NameError::TenantTooLong`] or
-/// [`NameError::TenantControlCharacter`].
-///
-/// ```
-/// use interconnect_core::naming::tenant_key;
-///
-/// assert_eq!(tenant_key("acme-corp")?, "acme-corp");
-/// assert_ne!(tenant_key("Acme-Corp")?, tenant_key("acme-corp")?);
-/// # Ok::<(), interconnect_core::error::NameError>(())
-/// ```
-pub fn tenant_key(tenant: &str) -> Result<String, NameError> {
-    if tenant.trim().is_empty() {
-        return Err(NameError::EmptyTenant {
-            value: tenant.to_owned(),
-        });
-    }
-    let len = tenant.chars().count();
-    if len > MAX_TENANT_CHARS {
-        return Err(NameError::TenantTooLong {
-            value: tenant.to_owned(),
-            len,
-        });
-    }
-    if let Some(found) = tenant.chars().find(|c| c.is_control()) {
-        return Err(NameError::TenantControlCharacter {
-            value: tenant.to_owned(),
-            found,
-        });
-    }
-    Ok(key_of(tenant))
-}
-
-/// The key of a tenant already known to be valid (see the module docs).
 fn key_of(tenant: &str) -> String {
     if is_plain_key(tenant) {
         return tenant.to_owned();
@@ -247,9 +215,9 @@ fn is_sbc_label(s: &str) -> bool {
 /// assert_eq!(name.tenant_key(), "acme");
 /// assert_eq!(name.sbc_label(), "br");
 /// assert_eq!(name.role(), ResourceRole::InboundTrunk);
-/// assert!(name.is_for("acme", Sbc::preset("br").unwrap()));
-/// assert!(!name.is_for("Acme", Sbc::preset("br").unwrap()));
-/// # Ok::<(), interconnect_core::error::NameError>(())
+/// assert!(name.is_for(&"acme".parse()?, Sbc::preset("br").unwrap()));
+/// assert!(!name.is_for(&"acme.io".parse()?, Sbc::preset("br").unwrap()));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ResourceName {
@@ -259,33 +227,19 @@ pub struct ResourceName {
 }
 
 impl ResourceName {
-    /// The name of the `role` object of `tenant` on `sbc`.
-    ///
-    /// # Errors
-    ///
-    /// The [`tenant_key`] errors.
-    pub fn new(tenant: &str, sbc: &Sbc, role: ResourceRole) -> Result<ResourceName, NameError> {
-        Ok(ResourceName {
-            tenant_key: tenant_key(tenant)?,
-            sbc: sbc.label().to_owned(),
-            role,
-        })
-    }
-
-    /// The name of the `role` object of a WeHostVoIP tenant on `sbc`. A tenant domain is
-    /// already validated (and stored lowercase, without a trailing dot when built by the
-    /// Interconnect), so this cannot fail.
+    /// The name of the `role` object of a WeHostVoIP tenant on `sbc`. The tenant domain is
+    /// already checked by its one rule, so this cannot fail.
     ///
     /// ```
     /// use interconnect_core::{ResourceName, Sbc};
     /// use interconnect_core::naming::ResourceRole;
     ///
-    /// let tenant = "acme.io".parse()?;
-    /// let n = ResourceName::for_tenant(&tenant, Sbc::preset("us").unwrap(), ResourceRole::IpAcl);
-    /// assert_eq!(n, ResourceName::new("acme.io", Sbc::preset("us").unwrap(), ResourceRole::IpAcl)?);
+    /// let tenant = "acme".parse()?;
+    /// let n = ResourceName::new(&tenant, Sbc::preset("us").unwrap(), ResourceRole::IpAcl);
+    /// assert_eq!(n.to_string(), "whv-acme-us-acl");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn for_tenant(
+    pub fn new(
         tenant: &wehostvoip_client::TenantDomain,
         sbc: &Sbc,
         role: ResourceRole,
@@ -297,8 +251,8 @@ impl ResourceName {
         }
     }
 
-    /// Whether this name belongs to a WeHostVoIP tenant on `sbc` (any role).
-    pub fn is_for_tenant(&self, tenant: &wehostvoip_client::TenantDomain, sbc: &Sbc) -> bool {
+    /// Whether this name belongs to `tenant` on `sbc` (any role).
+    pub fn is_for(&self, tenant: &wehostvoip_client::TenantDomain, sbc: &Sbc) -> bool {
         self.sbc == sbc.label() && key_of(tenant.as_str()) == self.tenant_key
     }
 
@@ -315,11 +269,6 @@ impl ResourceName {
     /// The role.
     pub const fn role(&self) -> ResourceRole {
         self.role
-    }
-
-    /// Whether this name belongs to `tenant` on `sbc` (any role).
-    pub fn is_for(&self, tenant: &str, sbc: &Sbc) -> bool {
-        self.sbc == sbc.label() && tenant_key(tenant).is_ok_and(|k| k == self.tenant_key)
     }
 }
 
@@ -390,25 +339,34 @@ mod tests {
         assert_eq!(fnv1a64(b"foobar"), 0x8594_4171_f739_67e8);
     }
 
+    fn tenant(s: &str) -> wehostvoip_client::TenantDomain {
+        s.parse().unwrap()
+    }
+
     #[test]
     fn every_name_fits_and_parses_back() {
-        let long = "Ü".repeat(MAX_TENANT_CHARS);
-        for tenant in [
+        let long = format!(
+            "{}.{}.{}.io",
+            "a".repeat(63),
+            "b".repeat(63),
+            "c".repeat(63)
+        );
+        for t in [
             "a",
             "acme",
-            "Acme",
             "x".repeat(24).as_str(),
+            "x".repeat(25).as_str(),
             &long,
-            "!!!",
             "a--b",
         ] {
+            let t = tenant(t);
             for sbc in Sbc::presets() {
                 for role in ResourceRole::ALL {
-                    let n = ResourceName::new(tenant, sbc, role).unwrap();
+                    let n = ResourceName::new(&t, sbc, role);
                     let s = n.to_string();
                     assert!(s.len() <= 49, "{s}");
                     assert_eq!(s.parse::<ResourceName>().unwrap(), n);
-                    assert!(n.is_for(tenant, sbc));
+                    assert!(n.is_for(&t, sbc));
                 }
             }
         }
@@ -418,23 +376,18 @@ mod tests {
     fn distinct_tenants_get_distinct_keys() {
         let tenants = [
             "acme",
-            "Acme",
-            "ACME",
-            "acme ",
-            " acme",
-            "acme.",
-            "acme-",
             "a-cme",
-            "acme_1",
             "acme-1",
-            "açme",
-            "acme corp",
-            "acme-corp",
-            "Acme Corp",
+            "acme1",
+            "acme.io",
+            "acme-io",
             "acme--corp",
+            "acme-corp",
+            "acme.corp",
+            "1acme",
         ];
         let keys: std::collections::HashSet<String> =
-            tenants.iter().map(|t| tenant_key(t).unwrap()).collect();
+            tenants.iter().map(|t| key_of(tenant(t).as_str())).collect();
         assert_eq!(keys.len(), tenants.len());
     }
 }

@@ -27,9 +27,8 @@ async fn a_trunk_listed_without_its_domain_is_read_back() {
     let server = MockServer::start().await;
     let base = format!("/v1/Account/{AUTH_ID}");
     let us = Sbc::preset("us").unwrap();
-    let outbound = ResourceName::new(TENANT, us, ResourceRole::OutboundTrunk)
-        .unwrap()
-        .to_string();
+    let outbound =
+        ResourceName::new(&TENANT.parse().unwrap(), us, ResourceRole::OutboundTrunk).to_string();
     Mock::given(method("GET"))
         .and(path(format!("{base}/Zentrunk/IPAccessControlList/")))
         .respond_with(page(&json!([])))

@@ -394,7 +394,7 @@ impl Interconnect {
         let spec = &self.spec;
         let ours = |name: Option<&str>| {
             name.and_then(|n| n.parse::<crate::ResourceName>().ok())
-                .is_some_and(|n| n.is_for_tenant(&spec.tenant, &spec.sbc))
+                .is_some_and(|n| n.is_for(&spec.tenant, &spec.sbc))
         };
         let pending: Vec<&Op> = plan.pending().map(|s| &s.op).collect();
         let shared_deletes = pending

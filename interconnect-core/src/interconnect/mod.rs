@@ -290,7 +290,7 @@ impl Names {
         sbc: &Sbc,
         country: Country,
     ) -> Result<Names, InterconnectError> {
-        let name = |role| ResourceName::for_tenant(tenant, sbc, role).to_string();
+        let name = |role| ResourceName::new(tenant, sbc, role).to_string();
         let whv_name = |what, value: String| {
             value
                 .parse::<whv::Name>()

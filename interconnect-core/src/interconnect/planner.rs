@@ -710,7 +710,7 @@ impl<'a> Planner<'a> {
         let spec = self.spec;
         let ours = |name: Option<&str>| {
             name.and_then(|n| n.parse::<ResourceName>().ok())
-                .is_some_and(|n| n.is_for_tenant(&spec.tenant, &spec.sbc))
+                .is_some_and(|n| n.is_for(&spec.tenant, &spec.sbc))
         };
         let sbc: BTreeSet<IpNet> = self
             .observed

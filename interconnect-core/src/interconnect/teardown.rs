@@ -65,7 +65,7 @@ pub(crate) fn teardown_from(spec: &Spec, observed: &Observed, options: &Teardown
     let mut conflicts = Vec::new();
     let ours = |name: Option<&str>| {
         name.and_then(|n| n.parse::<ResourceName>().ok())
-            .is_some_and(|n| n.is_for_tenant(&spec.tenant, &spec.sbc))
+            .is_some_and(|n| n.is_for(&spec.tenant, &spec.sbc))
     };
     let whv = &observed.whv;
 

@@ -5,7 +5,7 @@ use interconnect_core::error::{
     AclError, CallerIdError, CodecError, CountryError, E164Error, GatewayError, HostError,
     InboundAuthError, NameError, SbcError,
 };
-use interconnect_core::naming::{ResourceRole, tenant_key};
+use interconnect_core::naming::ResourceRole;
 use interconnect_core::{
     AclEntry, CallerId, Codec, CodecPolicy, Dtmf, E164, Gateway, GatewayAddress, Host, InboundAuth,
     IpAcl, ResourceName, Sbc,
@@ -309,8 +309,7 @@ fn resource_name(s: &str) -> Result<ResourceName, NameError> {
 
 fn naming_rows() -> usize {
     let too_long = format!("whv-{}-us-acl", "a".repeat(70));
-    let tenant_too_long = "x".repeat(129);
-    let names = reject!(resource_name, quotes_input = true, [
+    reject!(resource_name, quotes_input = true, [
         "acme-us-outbound" => NameError::ForeignName { .. },
         "WHV-acme-us-acl" => NameError::ForeignName { .. },
         "whv-acme-us-trunk" => NameError::UnknownRole { .. },
@@ -322,14 +321,7 @@ fn naming_rows() -> usize {
         "whv-acme_ABCDEF1234-us-acl" => NameError::Syntax { .. },
         "whv-acme--corp-us-acl" => NameError::Syntax { .. },
         too_long.as_str() => NameError::TooLong { max: 64, .. },
-    ]);
-    let tenants = reject!(tenant_key, quotes_input = true, [
-        "" => NameError::EmptyTenant { .. },
-        "   " => NameError::EmptyTenant { .. },
-        "a\nb" => NameError::TenantControlCharacter { found: '\n', .. },
-        tenant_too_long.as_str() => NameError::TenantTooLong { len: 129, .. },
-    ]);
-    names + tenants
+    ])
 }
 
 #[test]
