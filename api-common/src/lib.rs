@@ -31,3 +31,8 @@ mod retry_after;
 pub use answer::ApiError;
 pub use retry::{Classify, Failure, Outcome, Repeat, RetryPolicy, Sleeper, TokioSleeper};
 pub use retry_after::{parse_retry_after, retry_after};
+
+/// The README's example, compiled as a doctest.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
