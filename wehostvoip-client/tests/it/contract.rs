@@ -916,6 +916,10 @@ fn the_check_refuses_what_the_contract_does_not_allow() {
             "path parameter number",
         ),
         (
+            exchange("GET", "/v1/tenants/ACME.example", None),
+            "path parameter tenant = \"ACME.example\"",
+        ),
+        (
             exchange("GET", "/v1/carriers/a%ZZ", None),
             "bad percent-encoding",
         ),
@@ -1029,5 +1033,74 @@ fn references_never_leave_the_file() {
             .err()
             .unwrap_or_else(|| panic!("{schema} was accepted"));
         assert!(err.contains("/paths/~1a/get/responses/200"), "{err}");
+    }
+}
+
+/// What the client's types accept (and so what the `Http` backend can send) the contract's schema
+/// of the same name accepts: the recorded traffic holds a few values of each type, this holds the
+/// rest of them.
+mod values {
+    use std::str::FromStr;
+    use std::sync::LazyLock;
+
+    use proptest::prelude::*;
+    use serde::Serialize;
+    use wehostvoip_client::{
+        CountryCode, DialPrefix, DigitPrefix, E164, Error, Extension, HostPort, Name, Price,
+        TenantDomain,
+    };
+
+    use super::Contract;
+
+    static CONTRACT: LazyLock<Contract> = LazyLock::new(Contract::load);
+
+    /// If `text` parses as a `T`, the wire form of the value satisfies `components/schemas/{schema}`.
+    fn sent_value_conforms<T>(schema: &str, text: &str) -> Result<(), TestCaseError>
+    where
+        T: FromStr<Err = Error> + Serialize,
+    {
+        let Ok(value) = text.parse::<T>() else {
+            return Ok(());
+        };
+        let wire = serde_json::to_value(&value).unwrap();
+        let faults = CONTRACT.check_component(schema, &wire);
+        prop_assert!(
+            faults.is_empty(),
+            "the client accepts {text:?}, openapi.yaml does not: {faults:?}"
+        );
+        Ok(())
+    }
+
+    proptest! {
+        #[test]
+        fn what_the_client_accepts_the_contract_accepts(
+            any in "\\PC{0,24}",
+            name in "[ a-zA-Z0-9./_\u{a0}\u{85}\u{feff}\u{2028}\u{7f}]{1,6}|\\PC{60,70}",
+            digits in "\\+?[0-9]{0,17}",
+            domain in "[a-zA-Z0-9.-]{1,12}|[a-z0-9]{60,66}\\.[a-z]{2,4}",
+            host in "(\\[[0-9a-fA-F:.]{2,16}\\]|[a-zA-Z0-9.-]{1,16})(:[0-9]{1,7})?",
+            country in "[A-Za-z]{2}",
+            price in "[0-9]{1,4}(\\.[0-9]{0,5})?",
+        ) {
+            for text in [&any, &name] {
+                sent_value_conforms::<Name>("Name", text)?;
+            }
+            for text in [&any, &digits] {
+                sent_value_conforms::<E164>("E164", text)?;
+                sent_value_conforms::<Extension>("Extension", text)?;
+                sent_value_conforms::<DigitPrefix>("DigitPrefix", text)?;
+                sent_value_conforms::<DialPrefix>("DialPrefix", text)?;
+            }
+            for text in [&any, &domain, &host] {
+                sent_value_conforms::<TenantDomain>("TenantDomain", text)?;
+                sent_value_conforms::<HostPort>("HostPort", text)?;
+            }
+            for text in [&any, &country] {
+                sent_value_conforms::<CountryCode>("CountryCode", text)?;
+            }
+            for text in [&any, &price] {
+                sent_value_conforms::<Price>("Price", text)?;
+            }
+        }
     }
 }
