@@ -63,14 +63,20 @@ async fn checklist_backend_conforms() {
     .await;
 }
 
+/// Also the check of `openapi.yaml`: every exchange of the run (what the client sent, what the
+/// contract's server answered) must be one the file allows, and together they must exercise every
+/// operation in it.
 #[tokio::test]
 async fn http_backend_conforms() {
+    let recording = crate::server::Recording::default();
     for (name, scenario) in SCENARIOS {
-        let server = crate::server::start(seed()).await;
+        let server = crate::server::start(seed(), &recording).await;
         let backend = crate::server::client(&server);
         eprintln!("scenario {name} over HTTP");
         scenario(&backend).await;
     }
+    let coverage = crate::contract::assert_conforms(&recording.exchanges(), true);
+    eprintln!("openapi.yaml: {coverage}");
 }
 
 fn name(s: &str) -> Name {

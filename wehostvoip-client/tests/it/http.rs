@@ -1,5 +1,6 @@
 //! The HTTP backend against wiremock: the exact request of every operation, error bodies, retries of
-//! reads on 429/503, and secrets kept out of Debug, errors and logs.
+//! reads on 429/503, and secrets kept out of Debug, errors and logs. Every request these tests make
+//! is also checked against `openapi.yaml` (see `contract`).
 
 // One test walks every operation, and the secrets test gathers every rendering into one string:
 // both read best as they are.
@@ -15,8 +16,9 @@ use wehostvoip_client::{Error, Http, HttpConfig, Kind, WeHostVoip};
 use wiremock::matchers::{any, body_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+use crate::contract::{assert_conforms, assert_requests_conform};
 use crate::fixtures::{NUMBER, inventory_number, plivo_carrier, security_group, tenant};
-use crate::server::{TOKEN, Waits, client, client_with, test_policy};
+use crate::server::{Canned, Recording, Reply, TOKEN, Waits, client, client_with, test_policy};
 
 /// Mounted last: any request no other mock expected fails the test with its method and path.
 async fn catch_all(server: &MockServer) {
@@ -33,8 +35,9 @@ async fn catch_all(server: &MockServer) {
         .await;
 }
 
+/// Expects one request and answers it; the exchange goes into `recording` for the contract check.
 async fn expect_call(
-    server: &MockServer,
+    (server, recording): (&MockServer, &Recording),
     verb: &str,
     at: &str,
     body: Option<Value>,
@@ -47,16 +50,20 @@ async fn expect_call(
     if let Some(body) = body {
         mock = mock.and(body_json(body));
     }
-    let mut response = ResponseTemplate::new(status);
-    if let Some(reply) = reply {
-        response = response.set_body_json(reply);
-    }
-    mock.respond_with(response).expect(1).mount(server).await;
+    mock.respond_with(Canned {
+        reply: Reply::new(status, reply),
+        recording: recording.clone(),
+    })
+    .expect(1)
+    .mount(server)
+    .await;
 }
 
 #[tokio::test]
 async fn every_operation_sends_the_contract_request() {
-    let server = MockServer::start().await;
+    let mock_server = MockServer::start().await;
+    let recording = Recording::default();
+    let server = (&mock_server, &recording);
     let carrier = plivo_carrier();
     let carrier_json = serde_json::to_value(&carrier).unwrap();
     let group = security_group(&["US"], &["18"]);
@@ -70,7 +77,7 @@ async fn every_operation_sends_the_contract_request() {
     let assignment = json!({"number": NUMBER, "extension": "1001"});
 
     expect_call(
-        &server,
+        server,
         "GET",
         "/v1/carriers",
         None,
@@ -79,7 +86,7 @@ async fn every_operation_sends_the_contract_request() {
     )
     .await;
     expect_call(
-        &server,
+        server,
         "GET",
         "/v1/carriers/plivo-acme",
         None,
@@ -88,7 +95,7 @@ async fn every_operation_sends_the_contract_request() {
     )
     .await;
     expect_call(
-        &server,
+        server,
         "POST",
         "/v1/carriers",
         Some(carrier_json.clone()),
@@ -97,7 +104,7 @@ async fn every_operation_sends_the_contract_request() {
     )
     .await;
     expect_call(
-        &server,
+        server,
         "PUT",
         "/v1/carriers/plivo-acme",
         Some(carrier_json.clone()),
@@ -105,17 +112,9 @@ async fn every_operation_sends_the_contract_request() {
         Some(carrier_json.clone()),
     )
     .await;
+    expect_call(server, "DELETE", "/v1/carriers/plivo-acme", None, 204, None).await;
     expect_call(
-        &server,
-        "DELETE",
-        "/v1/carriers/plivo-acme",
-        None,
-        204,
-        None,
-    )
-    .await;
-    expect_call(
-        &server,
+        server,
         "PUT",
         "/v1/carriers/plivo-acme/caller-id",
         Some(json!({"caller_id": NUMBER})),
@@ -124,7 +123,7 @@ async fn every_operation_sends_the_contract_request() {
     )
     .await;
     expect_call(
-        &server,
+        server,
         "GET",
         "/v1/tenants",
         None,
@@ -132,9 +131,9 @@ async fn every_operation_sends_the_contract_request() {
         Some(json!({"items": [tenant_json]})),
     )
     .await;
-    expect_call(&server, "GET", t, None, 200, Some(tenant_json.clone())).await;
+    expect_call(server, "GET", t, None, 200, Some(tenant_json.clone())).await;
     expect_call(
-        &server,
+        server,
         "PUT",
         &format!("{t}/carrier"),
         Some(json!({"carrier": "plivo-acme"})),
@@ -143,7 +142,7 @@ async fn every_operation_sends_the_contract_request() {
     )
     .await;
     expect_call(
-        &server,
+        server,
         "DELETE",
         &format!("{t}/carrier"),
         None,
@@ -152,7 +151,7 @@ async fn every_operation_sends_the_contract_request() {
     )
     .await;
     expect_call(
-        &server,
+        server,
         "GET",
         &format!("{t}/security-groups"),
         None,
@@ -161,7 +160,7 @@ async fn every_operation_sends_the_contract_request() {
     )
     .await;
     expect_call(
-        &server,
+        server,
         "PATCH",
         &format!("{t}/security-groups/plivo-outbound"),
         Some(group_json.clone()),
@@ -170,7 +169,7 @@ async fn every_operation_sends_the_contract_request() {
     )
     .await;
     expect_call(
-        &server,
+        server,
         "PUT",
         &format!("{t}/subscribers/1001/security-group"),
         Some(json!({"security_group": "plivo-outbound"})),
@@ -179,7 +178,7 @@ async fn every_operation_sends_the_contract_request() {
     )
     .await;
     expect_call(
-        &server,
+        server,
         "GET",
         &format!("{t}/subscribers"),
         None,
@@ -188,7 +187,7 @@ async fn every_operation_sends_the_contract_request() {
     )
     .await;
     expect_call(
-        &server,
+        server,
         "GET",
         "/v1/numbers",
         None,
@@ -197,7 +196,7 @@ async fn every_operation_sends_the_contract_request() {
     )
     .await;
     expect_call(
-        &server,
+        server,
         "POST",
         "/v1/numbers",
         Some(number_json.clone()),
@@ -206,7 +205,7 @@ async fn every_operation_sends_the_contract_request() {
     )
     .await;
     expect_call(
-        &server,
+        server,
         "PUT",
         "/v1/numbers/+14155550100",
         Some(number_json.clone()),
@@ -215,7 +214,7 @@ async fn every_operation_sends_the_contract_request() {
     )
     .await;
     expect_call(
-        &server,
+        server,
         "DELETE",
         "/v1/numbers/+14155550100",
         None,
@@ -224,7 +223,7 @@ async fn every_operation_sends_the_contract_request() {
     )
     .await;
     expect_call(
-        &server,
+        server,
         "GET",
         &format!("{t}/phone-numbers"),
         None,
@@ -233,7 +232,7 @@ async fn every_operation_sends_the_contract_request() {
     )
     .await;
     expect_call(
-        &server,
+        server,
         "PUT",
         &format!("{t}/phone-numbers/+14155550100"),
         Some(json!({"extension": "1001"})),
@@ -242,7 +241,7 @@ async fn every_operation_sends_the_contract_request() {
     )
     .await;
     expect_call(
-        &server,
+        server,
         "DELETE",
         &format!("{t}/phone-numbers/+14155550100"),
         None,
@@ -250,9 +249,9 @@ async fn every_operation_sends_the_contract_request() {
         None,
     )
     .await;
-    catch_all(&server).await;
+    catch_all(&mock_server).await;
 
-    let b = client(&server);
+    let b = client(&mock_server);
     let n: wehostvoip_client::E164 = NUMBER.parse().unwrap();
     let ext: wehostvoip_client::Extension = "1001".parse().unwrap();
     assert_eq!(b.list_carriers().await.unwrap(), vec![carrier.clone()]);
@@ -307,6 +306,8 @@ async fn every_operation_sends_the_contract_request() {
         ext
     );
     b.unassign_number(&tenant(), &n).await.unwrap();
+    // The requests and the answers written above are the contract's, one of each operation.
+    assert_conforms(&recording.exchanges(), true);
     // `expect(1)` on every mock and `expect(0)` on the catch-all are checked when the server drops.
 }
 
@@ -440,6 +441,7 @@ async fn error_bodies_become_typed_errors() {
         "{err:?}"
     );
     assert!(err.to_string().contains("token expired"));
+    assert_requests_conform(&server).await;
 }
 
 #[tokio::test]
@@ -471,6 +473,7 @@ async fn reads_are_retried_on_429_and_503_honouring_a_capped_retry_after() {
     assert_eq!(b.list_carriers().await.unwrap(), vec![]);
     // The backoff's 10 ms after the 503; Retry-After: 3600 capped by the policy at 50 ms.
     assert_eq!(waits.millis(), vec![10, 50]);
+    assert_requests_conform(&server).await;
 }
 
 #[tokio::test]
@@ -526,6 +529,7 @@ async fn reads_give_up_after_the_policy_and_writes_are_repeated_only_when_they_d
         "{err:?}"
     );
     assert_eq!(waits.millis(), vec![10, 20, 50, 50]);
+    assert_requests_conform(&server).await;
 }
 
 #[tokio::test]
@@ -654,62 +658,5 @@ async fn the_token_never_appears_in_debug_errors_or_logs() {
             .iter()
             .all(|r| r.headers.get("authorization").unwrap() == format!("Bearer {TOKEN}").as_str())
     );
-}
-
-/// The contract file lists exactly the operations the client sends (text check: no YAML parser needed).
-#[test]
-fn openapi_contract_lists_every_operation() {
-    let spec = include_str!("../../openapi.yaml");
-    assert!(spec.starts_with("openapi: 3.1."));
-    assert!(spec.contains("WeHostVoIP publishes no API"));
-    let operations = [
-        ("/carriers", &["get", "post"][..]),
-        ("/carriers/{carrier}", &["get", "put", "delete"]),
-        ("/carriers/{carrier}/caller-id", &["put"]),
-        ("/tenants", &["get"]),
-        ("/tenants/{tenant}", &["get"]),
-        ("/tenants/{tenant}/carrier", &["put", "delete"]),
-        ("/tenants/{tenant}/security-groups", &["get"]),
-        ("/tenants/{tenant}/security-groups/{group}", &["patch"]),
-        ("/tenants/{tenant}/subscribers", &["get"]),
-        (
-            "/tenants/{tenant}/subscribers/{extension}/security-group",
-            &["put"],
-        ),
-        ("/tenants/{tenant}/phone-numbers", &["get"]),
-        (
-            "/tenants/{tenant}/phone-numbers/{number}",
-            &["put", "delete"],
-        ),
-        ("/numbers", &["get", "post"]),
-        ("/numbers/{number}", &["put", "delete"]),
-    ];
-    let paths_section = spec.split("\ncomponents:").next().unwrap();
-    let blocks: Vec<(&str, &str)> = paths_section
-        .split("\n  /")
-        .skip(1)
-        .map(|block| {
-            let (path, body) = block.split_once(":\n").unwrap();
-            (path, body)
-        })
-        .collect();
-    assert_eq!(blocks.len(), operations.len());
-    let mut count = 0;
-    for (path, methods) in operations {
-        let (_, body) = blocks
-            .iter()
-            .find(|(p, _)| format!("/{p}") == path)
-            .unwrap_or_else(|| panic!("{path} missing from openapi.yaml"));
-        let found: Vec<&str> = body
-            .lines()
-            .filter_map(|l| l.strip_prefix("    ").and_then(|l| l.strip_suffix(':')))
-            .filter(|l| !l.starts_with(' ') && *l != "parameters")
-            .collect();
-        assert_eq!(found, methods, "{path}");
-        count += found.len();
-    }
-    assert_eq!(
-        count, 21,
-        "one operation per method of the WeHostVoip trait"
-    );
+    assert_requests_conform(&server).await;
 }

@@ -6,6 +6,7 @@
 
 mod checklist;
 mod conformance;
+mod contract;
 mod fixtures;
 mod http;
 mod server;

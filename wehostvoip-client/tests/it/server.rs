@@ -1,8 +1,6 @@
 //! The tests' own server of the REST contract (`openapi.yaml`): a wiremock responder that routes each
-//! request to a [`World`], as a deployment's API in front of its console would.
-
-// Early returns carry a whole response; its size does not matter in a test server.
-#![allow(clippy::result_large_err)]
+//! request to a [`World`], as a deployment's API in front of its console would, and records every
+//! exchange so that `contract` can check it against the file.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -16,17 +14,71 @@ use wehostvoip_client::{Error, Http, HttpConfig, RetryPolicy, Sleeper, World};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
+use crate::contract::Exchange;
+
 pub const TOKEN: &str = "whv-test-token-7f3a";
+
+/// Exchanges recorded by one or more servers, in the order they were answered.
+#[derive(Clone, Default)]
+pub struct Recording(Arc<Mutex<Vec<Exchange>>>);
+
+impl Recording {
+    fn push(&self, exchange: Exchange) {
+        self.0.lock().unwrap().push(exchange);
+    }
+
+    /// Everything recorded so far.
+    pub fn exchanges(&self) -> Vec<Exchange> {
+        self.0.lock().unwrap().clone()
+    }
+}
+
+/// An answer, kept as data so that it can be recorded before wiremock sends it.
+pub struct Reply {
+    status: u16,
+    body: Option<Value>,
+}
+
+impl Reply {
+    pub fn new(status: u16, body: Option<Value>) -> Self {
+        Self { status, body }
+    }
+
+    fn template(&self) -> ResponseTemplate {
+        let template = ResponseTemplate::new(self.status);
+        match &self.body {
+            Some(body) => template.set_body_json(body),
+            None => template,
+        }
+    }
+}
+
+/// A fixed answer that records the exchange it ends.
+pub struct Canned {
+    pub reply: Reply,
+    pub recording: Recording,
+}
+
+impl Respond for Canned {
+    fn respond(&self, req: &Request) -> ResponseTemplate {
+        self.recording
+            .push(Exchange::request(req).answered(self.reply.status, self.reply.body.clone()));
+        self.reply.template()
+    }
+}
 
 pub struct Router {
     world: Arc<Mutex<World>>,
+    recording: Recording,
 }
 
-pub async fn start(world: World) -> MockServer {
+/// A server of the contract over `world` that records every exchange into `recording`.
+pub async fn start(world: World, recording: &Recording) -> MockServer {
     let server = MockServer::start().await;
     Mock::given(any())
         .respond_with(Router {
             world: Arc::new(Mutex::new(world)),
+            recording: recording.clone(),
         })
         .mount(&server)
         .await;
@@ -82,33 +134,23 @@ impl Sleeper for Waits {
     }
 }
 
-fn decode(segment: &str) -> String {
-    let bytes = segment.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap();
-            out.push(u8::from_str_radix(hex, 16).unwrap());
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).unwrap()
+fn ok<T: Serialize>(status: u16, v: &T) -> Reply {
+    Reply::new(status, Some(serde_json::to_value(v).unwrap()))
 }
 
-fn ok<T: Serialize>(status: u16, v: &T) -> ResponseTemplate {
-    ResponseTemplate::new(status).set_body_json(v)
-}
-
-fn items<T: Serialize>(v: &[T]) -> ResponseTemplate {
+fn items<T: Serialize>(v: &[T]) -> Reply {
     ok(200, &json!({ "items": v }))
 }
 
+fn bad_request(message: &str) -> Reply {
+    Reply::new(
+        400,
+        Some(json!({"code": "bad_request", "message": message})),
+    )
+}
+
 /// The contract's error bodies.
-fn error(err: &Error) -> ResponseTemplate {
+fn error(err: &Error) -> Reply {
     let (status, body) = match err {
         Error::NotFound { kind, name } => (
             404,
@@ -139,64 +181,68 @@ fn error(err: &Error) -> ResponseTemplate {
             json!({"code": "invalid", "message": other.to_string()}),
         ),
     };
-    ResponseTemplate::new(status).set_body_json(body)
+    Reply::new(status, Some(body))
 }
 
-fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ResponseTemplate> {
-    serde_json::from_slice(body).map_err(|e| {
-        ResponseTemplate::new(400)
-            .set_body_json(json!({"code": "bad_request", "message": e.to_string()}))
-    })
+fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Reply> {
+    serde_json::from_slice(body).map_err(|e| bad_request(&e.to_string()))
 }
 
-fn field<T: std::str::FromStr>(body: &[u8], key: &str) -> Result<T, ResponseTemplate> {
+fn field<T: std::str::FromStr>(body: &[u8], key: &str) -> Result<T, Reply> {
     let v: Value = parse(body)?;
     v.get(key)
         .and_then(Value::as_str)
         .and_then(|s| s.parse().ok())
-        .ok_or_else(|| {
-            ResponseTemplate::new(400).set_body_json(json!({"code": "bad_request", "message": key}))
-        })
+        .ok_or_else(|| bad_request(key))
 }
 
-fn path<T: std::str::FromStr>(s: &str) -> Result<T, ResponseTemplate> {
-    s.parse().map_err(|_| {
-        ResponseTemplate::new(400).set_body_json(json!({"code": "bad_request", "message": s}))
-    })
+fn path<T: std::str::FromStr>(s: &str) -> Result<T, Reply> {
+    s.parse().map_err(|_| bad_request(s))
 }
 
-fn result<T: Serialize>(status: u16, r: Result<T, Error>) -> ResponseTemplate {
+fn result<T: Serialize>(status: u16, r: Result<T, Error>) -> Reply {
     match r {
         Ok(v) => ok(status, &v),
         Err(e) => error(&e),
     }
 }
 
-fn empty(r: Result<(), Error>) -> ResponseTemplate {
+fn empty(r: Result<(), Error>) -> Reply {
     match r {
-        Ok(()) => ResponseTemplate::new(204),
+        Ok(()) => Reply::new(204, None),
         Err(e) => error(&e),
     }
 }
 
-impl Respond for Router {
-    fn respond(&self, req: &Request) -> ResponseTemplate {
+impl Router {
+    fn answer(&self, req: &Request) -> Reply {
         let auth = req
             .headers
             .get("authorization")
             .and_then(|v| v.to_str().ok());
         if auth != Some(&format!("Bearer {TOKEN}")) {
-            return ResponseTemplate::new(401)
-                .set_body_json(json!({"code": "unauthorized", "message": "bad token"}));
+            return Reply::new(
+                401,
+                Some(json!({"code": "unauthorized", "message": "bad token"})),
+            );
         }
         if req
             .headers
             .get("content-type")
             .is_some_and(|v| v != "application/json")
         {
-            return ResponseTemplate::new(415);
+            return Reply::new(415, None);
         }
-        let segments: Vec<String> = req.url.path_segments().unwrap().map(decode).collect();
+        let segments: Vec<String> = match req
+            .url
+            .path_segments()
+            .unwrap()
+            .map(crate::contract::decode_segment)
+            .collect()
+        {
+            Ok(s) => s,
+            Err(e) => return bad_request(&e),
+        };
         let segs: Vec<&str> = segments.iter().map(String::as_str).collect();
         let mut world = self.world.lock().unwrap();
         match route(&mut world, req.method.as_str(), &segs, &req.body) {
@@ -205,14 +251,21 @@ impl Respond for Router {
     }
 }
 
-fn route(
-    w: &mut World,
-    method: &str,
-    segs: &[&str],
-    body: &[u8],
-) -> Result<ResponseTemplate, ResponseTemplate> {
+impl Respond for Router {
+    fn respond(&self, req: &Request) -> ResponseTemplate {
+        let reply = self.answer(req);
+        self.recording
+            .push(Exchange::request(req).answered(reply.status, reply.body.clone()));
+        reply.template()
+    }
+}
+
+fn route(w: &mut World, method: &str, segs: &[&str], body: &[u8]) -> Result<Reply, Reply> {
     let unknown = || {
-        ResponseTemplate::new(599).set_body_string(format!("unexpected request {method} {segs:?}"))
+        Reply::new(
+            599,
+            Some(json!({"code": "unexpected_request", "message": format!("{method} {segs:?}")})),
+        )
     };
     let Some(("v1", rest)) = segs.split_first().map(|(a, b)| (*a, b)) else {
         return Err(unknown());
@@ -230,7 +283,7 @@ fn route(
         ("PUT", ["carriers", name]) => {
             let carrier: wehostvoip_client::Carrier = parse(body)?;
             if carrier.name.as_str() != *name {
-                return Err(ResponseTemplate::new(400));
+                return Err(bad_request("the body names another object than the path"));
             }
             result(200, w.update_carrier(&carrier))
         }
@@ -263,7 +316,7 @@ fn route(
         ("PATCH", ["tenants", domain, "security-groups", name]) => {
             let group: wehostvoip_client::SecurityGroup = parse(body)?;
             if group.name.as_str() != *name {
-                return Err(ResponseTemplate::new(400));
+                return Err(bad_request("the body names another object than the path"));
             }
             result(200, w.ensure_security_group(&path(domain)?, &group))
         }
@@ -292,7 +345,7 @@ fn route(
         ("PUT", ["numbers", number]) => {
             let n: wehostvoip_client::InventoryNumber = parse(body)?;
             if n.number.as_str() != *number {
-                return Err(ResponseTemplate::new(400));
+                return Err(bad_request("the body names another object than the path"));
             }
             result(200, w.update_inventory_number(&n))
         }
