@@ -121,7 +121,8 @@ impl fmt::Display for Refusal {
 }
 
 /// An error answer from the Plivo API: [`api_common::ApiError`], the one error answer of the
-/// workspace's clients, read from Plivo's body leniently by [`api_error`].
+/// workspace's clients, read from Plivo's error bodies leniently (`error`, `message`,
+/// `error_code`, `api_id` and more).
 pub use api_common::ApiError;
 
 /// Reads a Plivo error body leniently into an [`ApiError`]: a JSON object with `error` /
