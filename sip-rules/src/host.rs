@@ -441,7 +441,7 @@ fn quad_block(block: &[u8; 16]) -> Option<usize> {
 /// name, no white space); returns what follows, `None` for anything else, which the general
 /// path then reads (and names the fault of).
 #[inline(never)] // measured: fewer instructions per check under callgrind than inlined
-fn usual_hostport(s: &[u8]) -> Option<&[u8]> {
+pub(crate) fn usual_hostport(s: &[u8]) -> Option<&[u8]> {
     let rest = match s.first() {
         Some(b'0'..=b'9') => quad_prefix(s).or_else(|| name_words(s))?,
         // An IPv6 reference, as `hostport_general` reads it.

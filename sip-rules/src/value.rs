@@ -6,7 +6,7 @@ use crate::class::{
     is_lws, is_token, is_uri, is_word, parse_u64, plain_run, split_run, split_while, trim_start,
     uri_run_pairs,
 };
-use crate::host::{sent_by, uri_hostport};
+use crate::host::{sent_by, uri_hostport, usual_hostport};
 use crate::policy::Plus;
 
 /// [`trim_start`] with its usual case, a value not starting with white space, decided by one
@@ -464,31 +464,52 @@ fn angle(s: &[u8]) -> Result<Angled<'_>, Fail> {
 #[inline(always)]
 pub(crate) fn name_addr(s: &[u8]) -> Result<(NameAddr<'_>, &[u8]), Fail> {
     let s = skip_lws(s);
-    let (u, rest, plus_digits) = match s.first() {
-        Some(b'"') => angle(skip_space(quoted(s)?))?,
-        Some(b'<') => angle(s)?,
-        _ => {
-            let stop = s
-                .iter()
-                .position(|&b| !(is_token(b) || is_lws(b)))
-                .unwrap_or(s.len());
-            if stop > 0 && s.get(stop) == Some(&b'<') {
-                angle(s.get(stop..).unwrap_or_default())?
-            } else {
-                let (u, rest) = split_while(s, |b| is_uri(b) && b != b';' && b != b',');
-                if u.is_empty() {
-                    return Err("address expected");
-                }
-                // RFC 3261 20.10: a URI with headers (or parameters, which the split above
-                // leaves to the address) must be in `<>`.
-                if find(u, b'?').is_some() {
-                    return Err("URI with '?' headers not enclosed in '<>'");
-                }
-                (u, rest, None)
+    let angled = match s.first() {
+        Some(b'"') => Some(skip_space(quoted(s)?)),
+        Some(b'<') => Some(s),
+        _ => None,
+    };
+    // The usual `<sip:+number@host...>`, read in one pass.
+    if let Some(a) = angled
+        && let Some((u, rest, parsed)) = angle_e164(a)
+    {
+        return with_params(u, parsed, true, rest);
+    }
+    let (u, rest, plus_digits) = if let Some(a) = angled {
+        angle(a)?
+    } else {
+        let stop = s
+            .iter()
+            .position(|&b| !(is_token(b) || is_lws(b)))
+            .unwrap_or(s.len());
+        if stop > 0 && s.get(stop) == Some(&b'<') {
+            angle(s.get(stop..).unwrap_or_default())?
+        } else {
+            let (u, rest) = split_while(s, |b| is_uri(b) && b != b';' && b != b',');
+            if u.is_empty() {
+                return Err("address expected");
             }
+            // RFC 3261 20.10: a URI with headers (or parameters, which the split above leaves
+            // to the address) must be in `<>`.
+            if find(u, b'?').is_some() {
+                return Err("URI with '?' headers not enclosed in '<>'");
+            }
+            (u, rest, None)
         }
     };
     let (parsed, plus_e164) = uri_parts_run(u, plus_digits)?;
+    with_params(u, parsed, plus_e164, rest)
+}
+
+/// The end of [`name_addr`]: the parameters after the address (`rest`), the `tag` among them.
+#[allow(clippy::inline_always)] // measured: fewer instructions per check under callgrind
+#[inline(always)]
+fn with_params<'a>(
+    u: &'a [u8],
+    parsed: Uri<'a>,
+    plus_e164: bool,
+    rest: &'a [u8],
+) -> Result<(NameAddr<'a>, &'a [u8]), Fail> {
     let (tag, rest) = params(rest, b"tag")?;
     if !(rest.is_empty() || rest.first() == Some(&b',')) {
         return Err("unexpected characters after an address");
@@ -501,6 +522,47 @@ pub(crate) fn name_addr(s: &[u8]) -> Result<(NameAddr<'_>, &[u8]), Fail> {
             tag,
         },
         rest,
+    ))
+}
+
+/// [`angle`] and [`uri_parts_run`] in one pass for the usual `<sip:+number@host...>` (at
+/// `s[0] == '<'`): `+` and an E.164 number, `@`, a host that `usual_hostport` reads with its
+/// port, then URI characters up to `>`. The host is read on the bytes up to `>` and beyond (it
+/// ends at the first byte that cannot be in it, which `>` is, and its bytes are all URI
+/// characters), so the URI is scanned once. Returns the URI, what follows `>`, and its parts,
+/// as the two would (the user part is then known E.164); `None` for anything else, which they
+/// read.
+#[allow(clippy::inline_always)] // measured: fewer instructions per check under callgrind
+#[inline(always)]
+fn angle_e164(s: &[u8]) -> Option<(&[u8], &[u8], Uri<'_>)> {
+    let inner = s.strip_prefix(b"<")?;
+    let digits = inner.strip_prefix(b"sip:+")?;
+    let n = digit_run(digits);
+    if !digits.get(..n).is_some_and(crate::e164::fits_plan) {
+        return None;
+    }
+    let [b'@', host @ ..] = digits.get(n..)? else {
+        return None;
+    };
+    if !host.first().is_some_and(|&b| is_hostish(b) && b != b':') {
+        return None;
+    }
+    let after_host = usual_hostport(host)?;
+    if !matches!(after_host.first(), Some(b';' | b'?' | b'>')) {
+        return None;
+    }
+    let end = inner.len() - after_host.len() + uri_len(after_host);
+    let (uri, [b'>', rest @ ..]) = inner.split_at_checked(end)? else {
+        return None;
+    };
+    Some((
+        uri,
+        rest,
+        Uri {
+            scheme: Scheme::Sip,
+            user: uri.get(4..5 + n),
+            after_user: uri.get(6 + n..).unwrap_or_default(),
+        },
     ))
 }
 
@@ -908,6 +970,43 @@ mod tests {
                 let alone = uri_parts(u).map(|(p, k)| (parts(p), k));
                 proptest::prop_assert_eq!(with, alone);
             }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(6000))]
+
+        /// The one-pass `<sip:+number@host...>` reader returns what `angle` and `uri_parts_run`
+        /// return wherever it answers, and answers for the usual addresses.
+        #[test]
+        fn angle_e164_agrees_with_angle_and_uri_parts(
+            s in r#"<sip:\+[0-9]{6,16}[@:;]?(\[[0-9a-f:]{2,12}\]|[a-z0-9.-]{0,20}|[0-9.]{7,16})(:[0-9]{0,6})?([;?][a-z=;]{0,12})?[>" ]?[;a-z=>0-9]{0,20}"#
+        ) {
+            use super::{angle, angle_e164, uri_parts_run};
+            let s = s.as_bytes();
+            if let Some((u, rest, parsed)) = angle_e164(s) {
+                let (gu, grest, digits) = angle(s).unwrap();
+                let (gparsed, e164) = uri_parts_run(gu, digits).unwrap();
+                proptest::prop_assert_eq!((u, rest), (gu, grest));
+                proptest::prop_assert_eq!(parts(parsed), parts(gparsed));
+                proptest::prop_assert_eq!(parsed.after_user, gparsed.after_user);
+                proptest::prop_assert!(e164);
+            }
+        }
+    }
+
+    #[test]
+    fn angle_e164_reads_the_usual_addresses() {
+        for s in [
+            &b"<sip:+14155550123@sbc.example.net;user=phone>;tag=x"[..],
+            b"<sip:+12025550199@18.214.109.129:5060;transport=udp>",
+            b"<sip:+15035550175@[2001:db8::9:1]>",
+        ] {
+            assert!(
+                super::angle_e164(s).is_some(),
+                "{}",
+                std::string::String::from_utf8_lossy(s)
+            );
         }
     }
 
