@@ -283,81 +283,56 @@ static NAME_NEXT: [u8; 32] = [
     7, 7, 7, 7, // 7
 ];
 
+/// [`NAME_NEXT`] by state and byte, each entry the next state times 256 (the row of the next
+/// step): a byte that cannot be in a name leads to row 8 (the name ended), a refused name to row
+/// 7, which no byte leaves.
+static NAME_STEP: [u16; 8 * 256] = {
+    let mut t = [0u16; 8 * 256];
+    let mut state = 0usize;
+    while state < 8 {
+        let mut b = 0usize;
+        while b < 256 {
+            // Evaluated at compile time: an index out of range would fail the build.
+            #[allow(clippy::indexing_slicing)]
+            {
+                let class = NAME_CLASS[b] as usize;
+                t[state * 256 + b] = if class == 0 {
+                    8 * 256
+                } else {
+                    NAME_NEXT[state * 4 + class - 1] as u16 * 256
+                };
+            }
+            b += 1;
+        }
+        state += 1;
+    }
+    t
+};
+
 /// Reads an RFC 3261 `hostname` at the start of `s`, one table step per byte; returns what
 /// follows it, `None` when the bytes up to the first one that cannot be in a name are not one.
 #[allow(clippy::inline_always)] // measured: fewer instructions per check under callgrind
 #[inline(always)]
 fn name_prefix(s: &[u8]) -> Option<&[u8]> {
-    let mut state = 0u8;
-    let mut i = 0usize;
-    while let Some(&b) = s.get(i) {
-        let class = NAME_CLASS.get(usize::from(b)).copied().unwrap_or(0);
-        if class == 0 {
-            break;
+    // The state times 256: the row of `NAME_STEP` for the next byte.
+    let mut row = 0usize;
+    for (i, &b) in s.iter().enumerate() {
+        // The row is at most 6 * 256 here, so the mask only drops a bounds check.
+        let next = usize::from(
+            NAME_STEP
+                .get((row | usize::from(b)) & 2047)
+                .copied()
+                .unwrap_or(7 * 256),
+        );
+        if next >= 7 * 256 {
+            // The name ends well in state 3 or 1 (see `NAME_NEXT`); a refused one never does.
+            return (next == 8 * 256 && (row == 3 * 256 || row == 256))
+                .then(|| s.get(i..))
+                .flatten();
         }
-        let at = usize::from(state & 7) * 4 + usize::from((class - 1) & 3);
-        state = NAME_NEXT.get(at).copied().unwrap_or(7);
-        i += 1;
+        row = next;
     }
-    if state == 3 || state == 1 {
-        s.get(i..)
-    } else {
-        None
-    }
-}
-
-/// [`name_prefix`] for a name that ends within the first sixteen bytes of `s` (at least sixteen
-/// of them): the byte classes of the sixteen bytes at once (one 128-bit word, no carries between
-/// bytes), the label rules as tests on the flags of neighbouring bytes. Anything else goes to
-/// [`name_prefix`].
-#[allow(clippy::inline_always)] // measured: fewer instructions per check under callgrind
-#[inline(always)]
-fn name_words(s: &[u8]) -> Option<&[u8]> {
-    const ONES: u128 = u128::from_le_bytes([0x01; 16]);
-    const HIGH: u128 = u128::from_le_bytes([0x80; 16]);
-    // Bit 7 of each byte of `v` (all below 0x80) in `lo..=hi`, exactly.
-    let range = |v: u128, lo: u8, hi: u8| {
-        let at_least = v.wrapping_add(ONES.wrapping_mul(u128::from(0x80 - lo)));
-        let above = v.wrapping_add(ONES.wrapping_mul(u128::from(0x7f - hi)));
-        at_least & !above & HIGH
-    };
-    let Some(block) = s.first_chunk::<16>() else {
-        return name_prefix(s);
-    };
-    let x = u128::from_le_bytes(*block);
-    let high = x & HIGH;
-    let low = x & !HIGH;
-    let letter = range(low | ONES.wrapping_mul(0x20), b'a', b'z') & !high;
-    let digit = range(low, b'0', b'9') & !high;
-    let dash = range(low, b'-', b'-') & !high;
-    let dot = range(low, b'.', b'.') & !high;
-    let non_name = !(letter | digit | dash | dot) & HIGH;
-    if non_name == 0 {
-        return name_prefix(s);
-    }
-    // The flag of the byte that ends the name; the flags of the name's bytes are below it.
-    let end = non_name & non_name.wrapping_neg();
-    if end == 0x80 {
-        return None;
-    }
-    let keep = end - 1;
-    let (dot, dash, letter, digit) = (dot & keep, dash & keep, letter & keep, digit & keep);
-    let last = end >> 8;
-    let sep = dot | dash;
-    // An empty label, a label that starts or ends with `-`, a name that starts with either.
-    let bad = (dot & (sep >> 8)) | (dash & (dot >> 8)) | (sep & 0x80) | (dash & last);
-    if bad != 0 {
-        return None;
-    }
-    // The labels start after the dots that are not a final one, and at the start; each with a
-    // letter or a digit (a dot or `-` there is refused above). The top label, the last one,
-    // starts with a letter exactly when the starts with letters, as a number, exceed those
-    // with digits (the two sets of bits are disjoint, so the higher top bit decides).
-    let starts = ((dot & !last) << 8) | 0x80;
-    if starts & letter <= starts & digit {
-        return None;
-    }
-    s.get((end.trailing_zeros() / 8) as usize..)
+    (row == 3 * 256 || row == 256).then_some(&[][..])
 }
 
 /// Reads a dotted quad ([`dotted_quad`]) at the start of `s`; returns what follows it, `None`
@@ -443,7 +418,7 @@ fn quad_block(block: &[u8; 16]) -> Option<usize> {
 #[inline(never)] // measured: fewer instructions per check under callgrind than inlined
 pub(crate) fn usual_hostport(s: &[u8]) -> Option<&[u8]> {
     let rest = match s.first() {
-        Some(b'0'..=b'9') => quad_prefix(s).or_else(|| name_words(s))?,
+        Some(b'0'..=b'9') => quad_prefix(s).or_else(|| name_prefix(s))?,
         // An IPv6 reference, as `hostport_general` reads it.
         Some(b'[') => {
             let inner = s.get(1..)?;
@@ -453,7 +428,7 @@ pub(crate) fn usual_hostport(s: &[u8]) -> Option<&[u8]> {
             }
             inner.get(close + 1..)?
         }
-        _ => name_words(s)?,
+        _ => name_prefix(s)?,
     };
     let Some((b':', digits)) = rest.split_first() else {
         return Some(rest);
