@@ -135,7 +135,7 @@ macro_rules! known_headers {
 }
 
 // The order of the rows is the order in which the header loop tries the names that share a
-// first letter: the usual ones first.
+// first two bytes: the usual ones first.
 known_headers! {
     /// `Via`, compact `v`.
     Via => "via", Some(b'v'), list(via, via_values),
@@ -1011,16 +1011,20 @@ static PREFIXES: [Prefix; 2 * KNOWN.len()] = {
     prefixes
 };
 
-/// For each value of a name's first byte's low five bits, the [`PREFIXES`] that start with a
-/// letter of those bits, as bits of their index: the candidates for a line, tried in order.
-static BY_FIRST: [u32; 32] = {
-    let mut by_first = [0u32; 32];
+/// For each value of the low five bits of a name's first two bytes (first byte's bits high),
+/// the [`PREFIXES`] whose first two bytes (the compact forms: their letter and colon) have those
+/// bits, as bits of their index: the candidates for a line, tried in order. Two bytes leave one
+/// candidate for most names (`contact` and the `content-` names share theirs).
+static BY_TWO: [u32; 1024] = {
+    let mut by_two = [0u32; 1024];
     let mut i = 0;
     while i < PREFIXES.len() && i < 32 {
         if let Some((_, [p, ..])) = PREFIXES.split_at_checked(i)
             && p.len > 0
             && let [first, ..] = p.pattern
-            && let Some((_, [slot, ..])) = by_first.split_at_mut_checked((first & 0x1f) as usize)
+            && let Some((_, [slot, ..])) = by_two.split_at_mut_checked(
+                ((((first & 0x1f) << 5) | ((first >> 8) & 0x1f)) & 0x3ff) as usize,
+            )
         {
             *slot |= 1 << i;
         }
@@ -1030,7 +1034,7 @@ static BY_FIRST: [u32; 32] = {
         PREFIXES.len() <= 32,
         "more than 32 known names and compact forms"
     );
-    by_first
+    by_two
 };
 
 /// Splits a header line that starts with a header name this crate knows (long or compact), in
@@ -1042,9 +1046,10 @@ static BY_FIRST: [u32; 32] = {
 #[inline(always)]
 fn split_known<'a>(line: &'a [u8], rest: &'a [u8]) -> Option<(&'a [u8], HeaderName, &'a [u8])> {
     let w0 = rest.get(..8).map(word)?;
-    // The candidates: the names whose first letter has the low five bits of the line's first
-    // byte (a byte that is no letter only costs a failed comparison).
-    let mut candidates = BY_FIRST.get((w0 & 0x1f) as usize).copied().unwrap_or(0);
+    // The candidates: the names whose first two bytes have the low five bits of the line's
+    // (bytes that are no letters, or no name, only cost a failed comparison).
+    let two = (((w0 & 0x1f) << 5) | ((w0 >> 8) & 0x1f)) & 0x3ff;
+    let mut candidates = BY_TWO.get(two as usize).copied().unwrap_or(0);
     while candidates != 0 {
         if let Some(prefix) = PREFIXES.get(candidates.trailing_zeros() as usize)
             && let Some(split) = prefix.split(line, rest, w0)
