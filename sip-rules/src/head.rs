@@ -1079,7 +1079,7 @@ fn plain_name_bytes(x: u64, n: u32) -> bool {
 }
 
 /// Splits a header line whose name is not one this crate knows, as [`header_name`] would: a
-/// name of 4 to 15 letters, digits and `-` followed by a colon, on a line that [`split_known`]
+/// name of 4 to 23 letters, digits and `-` followed by a colon, on a line that [`split_known`]
 /// found starting with no known name and its colon. Such a name is a token that [`classify`]
 /// calls [`HeaderName::Other`] (a known name followed by its colon would have matched its
 /// prefix), and its colon is the line's first. `None` for any other line.
@@ -1100,14 +1100,18 @@ fn split_other<'a>(
     } else {
         let w1 = rest.get(8..16).map(word)?;
         let colons = equal_flags(w1, b':');
-        if colons == 0 {
+        if !plain_name_bytes(w0, 8) {
             return None;
         }
-        let at = colons.trailing_zeros() / 8;
-        if !plain_name_bytes(w0, 8) || !plain_name_bytes(w1, at) {
-            return None;
+        if colons != 0 {
+            let at = colons.trailing_zeros() / 8;
+            if !plain_name_bytes(w1, at) {
+                return None;
+            }
+            8 + at
+        } else {
+            long_other_name(rest, w1)?
         }
-        8 + at
     };
     if colon < 4 {
         return None;
@@ -1115,6 +1119,21 @@ fn split_other<'a>(
     let (name, value) = line.split_at_checked(colon as usize)?;
     let (_, value) = value.split_first()?;
     Some((name, HeaderName::Other, value))
+}
+
+/// The colon's offset for [`split_other`] when it lies in the third word of `rest` (a name of
+/// 16 to 23 bytes, `X-` headers), `w1` the second word, all name bytes checked.
+// Out of line: the usual names are shorter, and the header loop keeps fewer values in registers
+// without it (measured under callgrind).
+#[inline(never)]
+fn long_other_name(rest: &[u8], w1: u64) -> Option<u32> {
+    let w2 = rest.get(16..24).map(word)?;
+    let colons = equal_flags(w2, b':');
+    let at = colons.trailing_zeros() / 8;
+    if colons == 0 || !plain_name_bytes(w1, 8) || !plain_name_bytes(w2, at) {
+        return None;
+    }
+    Some(16 + at)
 }
 
 /// [`trim`] of a header value: the usual single space after the colon and an untouched end are
@@ -1810,6 +1829,13 @@ mod tests {
                     "Call_ID",
                     "Na\u{e9}me",
                     "A\x01b",
+                    "X-Twilio-AccountSid",
+                    "Content-Disposition",
+                    "X-Sixteen-Bytes1",
+                    "X-Name-Of-23-Bytes-Long",
+                    "X-Name-Of-24-Bytes-Long1",
+                    "X-Name-With_Underscore",
+                    "P-Asserted-Identity1",
                 ]
                 .map(ToOwned::to_owned),
             )
