@@ -275,7 +275,10 @@ impl Policy<'_> {
         }
     }
 
-    #[allow(clippy::too_many_lines)] // the rules in policy order, read top to bottom
+    #[allow(clippy::too_many_lines)]
+    // the rules in policy order, read top to bottom
+    // Out of line: measured under callgrind, fewer instructions per check.
+    #[inline(never)]
     fn rules<'a>(&self, req: &Request<'_, 'a>) -> Result<Accepted<'a>, Rejection<'a>> {
         let k = &req.known;
         // Step 3: Request-URI and mandatory headers.
@@ -327,7 +330,9 @@ impl Policy<'_> {
         }
         let from_uri = from_addr.parsed;
         let to = header_str("To header missing", k.to)?;
-        let (_, rest) = value::name_addr(to).map_err(|why| reject(Rule::Syntax, why, to))?;
+        // To usually repeats the Request-URI, read above.
+        let (_, rest) = value::name_addr_seen(to, Some((req.uri(), ruri, ruri_e164)))
+            .map_err(|why| reject(Rule::Syntax, why, to))?;
         if !rest.is_empty() {
             return Err(reject(Rule::Syntax, "more than one address in To", to));
         }
@@ -369,8 +374,10 @@ impl Policy<'_> {
         let mut pai_value = |v: &'a [u8]| {
             let mut rest = v;
             loop {
-                let (addr, r) =
-                    value::name_addr(rest).map_err(|why| reject(Rule::Syntax, why, v))?;
+                // Each value usually repeats the From URI, read above.
+                let seen = (from_addr.uri, from_addr.parsed, from_addr.plus_e164);
+                let (addr, r) = value::name_addr_seen(rest, Some(seen))
+                    .map_err(|why| reject(Rule::Syntax, why, v))?;
                 let place = pai_found.get_mut(slot).ok_or(reject(
                     Rule::Syntax,
                     "more than two P-Asserted-Identity values",
