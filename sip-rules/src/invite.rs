@@ -158,7 +158,11 @@ fn header_str<'a>(
 /// carries parameters or headers of its own (20.10; [`value::name_addr`] tells).
 // Out of line: a walk over the slots, once per INVITE, that needs registers of its own.
 #[inline(never)]
-fn contact<'a>(headers: &[Header<'a>], rfc2543: bool) -> Result<(), Rejection<'a>> {
+fn contact<'a>(
+    headers: &[Header<'a>],
+    rfc2543: bool,
+    sent_by: Option<&[u8]>,
+) -> Result<(), Rejection<'a>> {
     let mut found: Option<&'a [u8]> = None;
     for h in headers {
         if h.known() == HeaderName::Contact && found.replace(h.value()).is_some() {
@@ -175,7 +179,8 @@ fn contact<'a>(headers: &[Header<'a>], rfc2543: bool) -> Result<(), Rejection<'a
         }
         return Err(reject(Rule::Syntax, "Contact header missing", b""));
     };
-    let (addr, rest) = value::name_addr(v).map_err(|why| reject(Rule::Syntax, why, v))?;
+    let (addr, rest) =
+        value::name_addr_hinted(v, None, sent_by).map_err(|why| reject(Rule::Syntax, why, v))?;
     if !rest.is_empty() {
         return Err(reject(
             Rule::Syntax,
@@ -302,10 +307,16 @@ impl Policy<'_> {
         if k.via == 0 {
             return Err(reject(Rule::Syntax, "Via header missing", b""));
         }
-        let via = |v: &'a [u8], top: bool| {
-            let branch = value::via(v).map_err(|why| reject(Rule::Syntax, why, v))?;
-            if top && self.via_branch() && !branch {
-                return Err(reject(Rule::Syntax, "topmost Via has no branch", v));
+        // The topmost `sent-by`, which the Contact usually repeats.
+        let mut sent_by = None;
+        let mut via = |v: &'a [u8], top: bool| {
+            let (branch, host) =
+                value::via_sent_by(v).map_err(|why| reject(Rule::Syntax, why, v))?;
+            if top {
+                if self.via_branch() && !branch {
+                    return Err(reject(Rule::Syntax, "topmost Via has no branch", v));
+                }
+                sent_by = host;
             }
             Ok(())
         };
@@ -337,7 +348,7 @@ impl Policy<'_> {
             return Err(reject(Rule::Syntax, "more than one address in To", to));
         }
         if req.method() == b"INVITE" {
-            contact(req.headers(), self.rfc2543())?;
+            contact(req.headers(), self.rfc2543(), sent_by)?;
         }
         let call_id = header_str("Call-ID header missing", k.call_id)?;
         value::call_id(call_id).map_err(|why| reject(Rule::Syntax, why, call_id))?;
