@@ -589,6 +589,13 @@ fn end_in_word(
 ) -> Option<usize> {
     let lf = equal_flags(x, b'\n');
     if lf == 0 {
+        // The usual case first: the word's last byte alone, a CR whose LF starts the next word.
+        if control == 0x80 << 56
+            && x >> 56 == u64::from(b'\r')
+            && rest.get(base + 8) == Some(&b'\n')
+        {
+            return None;
+        }
         // A tab, a CR whose LF is in the next word, a stray control or a high byte.
         for (i, &b) in chunk.iter().enumerate() {
             if !(is_text(b) || (b == b'\r' && rest.get(base + i + 1) == Some(&b'\n'))) {
