@@ -274,7 +274,7 @@ impl Policy<'_> {
         }
         // Read in place: the request is large, and moving it out of the result costs a copy.
         match &parse_request(message, headers, limits, self.transport()) {
-            Ok(Status::Complete(req)) => self.rules(req).map(Status::Complete),
+            Ok(Status::Complete(req)) => self.rules(req),
             Ok(Status::Partial) => Ok(Status::Partial),
             Err(rejection) => Err(*rejection),
         }
@@ -284,7 +284,7 @@ impl Policy<'_> {
     // the rules in policy order, read top to bottom
     // Out of line: measured under callgrind, fewer instructions per check.
     #[inline(never)]
-    fn rules<'a>(&self, req: &Request<'_, 'a>) -> Result<Accepted<'a>, Rejection<'a>> {
+    fn rules<'a>(&self, req: &Request<'_, 'a>) -> Result<Status<Accepted<'a>>, Rejection<'a>> {
         let k = &req.known;
         // Step 3: Request-URI and mandatory headers.
         let (ruri, ruri_e164) =
@@ -509,7 +509,8 @@ impl Policy<'_> {
             None
         };
 
-        Ok(Accepted {
+        // Built in the caller's result (measured: no copy of the view).
+        Ok(Status::Complete(Accepted {
             // A token (checked by the tokenizer): ASCII.
             method: req.method(),
             // An ASCII tail leaves only the bytes before it to check, none when `uri_parts`
@@ -531,7 +532,7 @@ impl Policy<'_> {
             body,
             len: req.len(),
             header_count: req.headers().len(),
-        })
+        }))
     }
 }
 
