@@ -482,6 +482,12 @@ fn connection(v: &[u8]) -> Result<&[u8], &'static str> {
 #[cold]
 #[inline(never)]
 fn connection_general(v: &[u8]) -> Result<&[u8], &'static str> {
+    // The usual IPv6 value first: an IPv6 address holds no space and no `/` either.
+    if let Some(addr) = v.strip_prefix(b"IN IP6 ")
+        && ipv6(addr)
+    {
+        return Ok(addr);
+    }
     let mut parts = v.split(|&b| b == b' ');
     let (Some(net), Some(ty), Some(addr), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
