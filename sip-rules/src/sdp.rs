@@ -958,6 +958,7 @@ fn media_listing<'a>(
     // character), which is where the token scans stop.
     let (kind, rest, audio) = match v.split_at_checked(5) {
         Some((kind, rest)) if v.starts_with(b"audio ") => (kind, rest, true),
+        Some((kind, rest)) if v.starts_with(b"video ") => (kind, rest, false),
         _ => {
             let (kind, rest) = split_while(v, is_token);
             (kind, rest, kind == b"audio")
@@ -984,6 +985,8 @@ fn media_listing<'a>(
     // `RTP/AVP ` is a non-empty RTP protocol followed by a space.
     let (formats, rtp) = match rest.split_at_checked(7) {
         Some((_, formats)) if rest.starts_with(b"RTP/AVP ") => (formats, true),
+        // The usual secure and WebRTC profiles, also RTP protocols followed by a space.
+        _ if let Some(formats) = secure_rtp(rest) => (formats, true),
         _ => {
             let (proto, formats) = split_while(rest, |b| is_token(b) || b == b'/');
             if proto.is_empty() || !formats.starts_with(b" ") {
@@ -1024,6 +1027,25 @@ fn media_listing<'a>(
     };
     Ok(())
 }
+
+/// The format list after `RTP/SAVP`, `RTP/SAVPF` or `UDP/TLS/RTP/SAVPF` (RFC 3711, RFC 5124,
+/// RFC 5764) and their space at the start of `rest`: tokens and `/` that the protocol scan of
+/// [`media_listing`] reads alike, each holding `RTP/`.
+#[allow(clippy::inline_always)] // one call site
+#[inline(always)]
+fn secure_rtp(rest: &[u8]) -> Option<&[u8]> {
+    let (first, after) = rest.split_first_chunk::<8>()?;
+    let formats = match u64::from_le_bytes(*first) {
+        RTP_SAVP => after.strip_prefix(b"F").unwrap_or(after),
+        UDP_TLS_ => after.strip_prefix(b"RTP/SAVPF")?,
+        _ => return None,
+    };
+    formats.starts_with(b" ").then_some(formats)
+}
+
+/// The first words of the protocols [`secure_rtp`] reads, little-endian.
+const RTP_SAVP: u64 = u64::from_le_bytes(*b"RTP/SAVP");
+const UDP_TLS_: u64 = u64::from_le_bytes(*b"UDP/TLS/");
 
 /// The payload types of an RTP `m=` format list (each after a space) as bits.
 // Out of line: a leaf with its own registers, the mask among them (measured under callgrind).
@@ -2179,11 +2201,11 @@ mod tests {
         /// section the oracle reads, or are refused where it refuses, near misses included.
         #[test]
         fn media_agrees_with_oracle(
-            kind in proptest::sample::select(&["audio", "audiox", "audi", "video", "", "a/b"][..]),
+            kind in proptest::sample::select(&["audio", "audiox", "audi", "video", "videox", "vide", "", "a/b"][..]),
             sp1 in proptest::sample::select(&[" ", "  ", ""][..]),
             port in proptest::sample::select(&["0", "20000", "65535", "65536", "99999999999999999999999", "", "x", "1/2", "1/", "007"][..]),
             sp2 in proptest::sample::select(&[" ", "  ", ""][..]),
-            proto in proptest::sample::select(&["RTP/AVP", "RTP/AVPF", "RTP/AV", "RTP/SAVP", "udp", "TCP/RTP/AVP", "", "RTP/AVP/x"][..]),
+            proto in proptest::sample::select(&["RTP/AVP", "RTP/AVPF", "RTP/AV", "RTP/SAVP", "RTP/SAVPF", "RTP/SAVPFX", "RTP/SAVPX", "UDP/TLS/RTP/SAVPF", "UDP/TLS/RTP/SAVP", "UDP/TLS/RTP/SAVPF/x", "udp", "TCP/RTP/AVP", "", "RTP/AVP/x"][..]),
             formats in proptest::sample::select(&[" 0 8 9 101", " 0", "", " ", " 0  8", " 128", " t38", " 96 127"][..]),
         ) {
             let v = std::format!("{kind}{sp1}{port}{sp2}{proto}{formats}");
