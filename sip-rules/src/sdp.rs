@@ -580,13 +580,18 @@ pub(crate) fn check<'a>(
     };
     // `v=0`, `o=` and `s=` come first, in this order.
     let incomplete = "SDP offer incomplete: v=, o= and s= are required";
-    let Some(line) = lines.next()? else {
-        return bad(incomplete, body);
-    };
-    match lines.read(line)? {
-        (b'v', b"0") => {}
-        (b'v', _) => return bad("SDP version is not v=0", line),
-        _ => return bad("SDP does not start with v=0", line),
+    // The usual first line, `v=0` and CRLF, as `next` and `read` would take it.
+    if let (Some(rest), Some(left)) = (body.strip_prefix(b"v=0\r\n"), lines.left.checked_sub(1)) {
+        (lines.rest, lines.left) = (rest, left);
+    } else {
+        let Some(line) = lines.next()? else {
+            return bad(incomplete, body);
+        };
+        match lines.read(line)? {
+            (b'v', b"0") => {}
+            (b'v', _) => return bad("SDP version is not v=0", line),
+            _ => return bad("SDP does not start with v=0", line),
+        }
     }
     let Some(line) = lines.next()? else {
         return bad(incomplete, body);
