@@ -341,9 +341,10 @@ impl Policy<'_> {
         }
         let from_uri = from_addr.parsed;
         let to = header_str("To header missing", k.to)?;
-        // To usually repeats the Request-URI, read above.
-        let (_, rest) = value::name_addr_seen(to, Some((req.uri(), ruri, ruri_e164)))
-            .map_err(|why| reject(Rule::Syntax, why, to))?;
+        // To usually repeats the Request-URI, read above, or at least its host.
+        let (_, rest) =
+            value::name_addr_lazy(to, Some((req.uri(), ruri, ruri_e164)), || ruri.host_hint())
+                .map_err(|why| reject(Rule::Syntax, why, to))?;
         if !rest.is_empty() {
             return Err(reject(Rule::Syntax, "more than one address in To", to));
         }
