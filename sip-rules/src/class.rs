@@ -220,6 +220,28 @@ pub(crate) fn as_str(s: &[u8]) -> Option<&str> {
     core::str::from_utf8(s).ok()
 }
 
+/// The position of the first byte of `block` that is not an ASCII letter, digit or `-`, 16 when
+/// there is none, exactly: a branch-free map over the block that the compiler turns into a few
+/// vector instructions, then the lowest flag of the two words.
+#[allow(clippy::inline_always)] // a few instructions once per line
+#[inline(always)]
+pub(crate) fn first_non_name(block: &[u8; 16]) -> usize {
+    let mut flags = [0u8; 16];
+    for (flag, &b) in flags.iter_mut().zip(block) {
+        let letter = (b | 0x20).wrapping_sub(b'a') < 26;
+        let digit = b.wrapping_sub(b'0') < 10;
+        *flag = u8::from(!(letter || digit || b == b'-')).wrapping_neg();
+    }
+    (u128::from_le_bytes(flags).trailing_zeros() / 8) as usize
+}
+
+/// [`first_non_name`] out of line, for callers where the inlined map is not vectorised (the
+/// compiler's choice depends on the code around it; measured under callgrind).
+#[inline(never)]
+pub(crate) fn first_non_name_call(block: &[u8; 16]) -> usize {
+    first_non_name(block)
+}
+
 /// `0x01` in every byte of a word.
 pub(crate) const ONES: u64 = u64::from_le_bytes([0x01; 8]);
 /// `0x80` (bit 7) in every byte of a word.
