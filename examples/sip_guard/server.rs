@@ -166,8 +166,7 @@ impl Bound {
     /// # Errors
     /// Any socket error.
     pub fn bind(config: &Config, policy: Policy<'static>) -> io::Result<Self> {
-        let udp = UdpSocket::bind(config.listen)?;
-        let tcp = TcpListener::bind(udp.local_addr()?)?;
+        let (udp, tcp) = bind_pair(config.listen)?;
         let unspecified: SocketAddr = if config.upstream.is_ipv4() {
             (std::net::Ipv4Addr::UNSPECIFIED, 0).into()
         } else {
@@ -277,6 +276,23 @@ fn is_timeout(e: &io::Error) -> bool {
         e.kind(),
         io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted
     )
+}
+
+/// The UDP socket and TCP listener on one address. With port 0 the system picks the UDP port,
+/// which a TCP socket may already hold (another process's, or one of its own outgoing
+/// connections): then it picks again, a few times.
+fn bind_pair(listen: SocketAddr) -> io::Result<(UdpSocket, TcpListener)> {
+    let attempts = if listen.port() == 0 { 16 } else { 1 };
+    let mut in_use = None;
+    for _ in 0..attempts {
+        let udp = UdpSocket::bind(listen)?;
+        match TcpListener::bind(udp.local_addr()?) {
+            Ok(tcp) => return Ok((udp, tcp)),
+            Err(e) if e.kind() == io::ErrorKind::AddrInUse => in_use = Some(e),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(in_use.unwrap_or_else(|| io::Error::from(io::ErrorKind::AddrInUse)))
 }
 
 /// Datagrams from peers: answered to their source or forwarded upstream.
