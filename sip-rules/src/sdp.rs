@@ -356,11 +356,12 @@ fn word_digits(chunk: &[u8; 8]) -> (usize, u64) {
     let n = (non_digit.trailing_zeros() / 8) as usize;
     // The n digit values moved to the top bytes (zeros below are leading zeros), the first
     // digit the most significant: pairs, then quads, then the whole, each step a multiply that
-    // cannot carry out of its lane (99, 9,999, 99,999,999 at most).
+    // cannot carry out of its lane (99, 9,999, 99,999,999 at most). Without a digit (n = 0) the
+    // shift is by 64, taken as 0: the bytes are no digits, the sums wrap, the value is unused.
     let v = t.wrapping_shl(8 * (8 - non_digit.trailing_zeros() / 8));
-    let v = (v.wrapping_mul(10) + (v >> 8)) & 0x00ff_00ff_00ff_00ff;
-    let v = (v.wrapping_mul(100) + (v >> 16)) & 0x0000_ffff_0000_ffff;
-    let v = (v.wrapping_mul(10_000) + (v >> 32)) & 0xffff_ffff;
+    let v = v.wrapping_mul(10).wrapping_add(v >> 8) & 0x00ff_00ff_00ff_00ff;
+    let v = v.wrapping_mul(100).wrapping_add(v >> 16) & 0x0000_ffff_0000_ffff;
+    let v = v.wrapping_mul(10_000).wrapping_add(v >> 32) & 0xffff_ffff;
     (n, v)
 }
 
@@ -2260,6 +2261,24 @@ mod tests {
             )
         ) {
             proptest::prop_assert_eq!(super::port_digits(&s), super::digits(&s));
+        }
+    }
+
+    /// A port that starts with any non-digit byte, followed by anything: the one-word reading
+    /// agrees with the digit loop (and its sums, unused there, wrap instead of overflowing in a
+    /// build with overflow checks).
+    #[test]
+    fn port_digits_without_a_digit() {
+        for b in (0..=255u8).filter(|b| !b.is_ascii_digit()) {
+            for fill in [0u8, b'0', b'9', 0xff, b' '] {
+                let mut s = [fill; 9];
+                s[0] = b;
+                assert_eq!(
+                    super::port_digits(&s),
+                    super::digits(&s),
+                    "{b:#x} {fill:#x}"
+                );
+            }
         }
     }
 
